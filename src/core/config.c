@@ -1,0 +1,446 @@
+/*
+ * config.c - reading the INI configuration into typed structs.
+ *
+ * libinih does the INI syntax; this file checks sections, keys and values
+ * and reports the first problem as "FILE:LINE: what is wrong".  inih does
+ * not pass line numbers to handlers, so the reader callback counts lines
+ * itself (inih reads exactly one line per reader call).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "core/config.h"
+#include "util/xmalloc.h"
+
+#define CONFIG_DEFAULT_CONNECT_TIMEOUT_MS	10000
+#define CONFIG_DEFAULT_TIMEOUT_MS		60000
+
+struct config_reader {
+	const char	*name;		/* file name for messages */
+	const char	*pos;		/* next unread byte of the text */
+	const char	*end;
+	int		 line;		/* line number of the last line read */
+	struct config	*cfg;
+	struct config_account *acct;	/* section being read, or NULL */
+	bool		 in_general;
+	char		*section;	/* last section name seen */
+	struct error	*err;
+	bool		 failed;
+};
+
+/* Record the first error at the current line. */
+static int
+config_fail(struct config_reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+config_fail(struct config_reader *r, const char *fmt, ...)
+{
+	char	msg[ERROR_MSG_MAX];
+	va_list	ap;
+
+	if (!r->failed) {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		va_end(ap);
+		error_set(r->err, ERR_CONFIG, ERR_SCOPE_ACCOUNT, "%s:%d: %s",
+		    r->name, r->line, msg);
+		r->failed = true;
+	}
+	return 0;
+}
+
+static int	config_section(struct config_reader *, const char *);
+
+/*
+ * A "[name]" line starts a section.  inih only reports sections through
+ * their keys, so the reader sees them here, with their own line numbers
+ * (an empty [account] section is still checked).
+ */
+static void
+config_line_section(struct config_reader *r, const char *line)
+{
+	const char	*p, *end;
+	char		*name;
+	size_t		 len;
+
+	p = line;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '[' || (end = strchr(p, ']')) == NULL || r->failed)
+		return;
+	p++;
+	len = (size_t)(end - p);
+	while (len > 0 && isspace((unsigned char)p[len - 1]))
+		len--;
+	name = xstrndup(p, len);
+	config_section(r, name);
+	free(name);
+}
+
+/* inih's line reader over a memory buffer; counts lines. */
+static char *
+config_read_line(char *str, int num, void *stream)
+{
+	struct config_reader	*r = stream;
+	const char		*nl;
+	size_t			 len, max;
+
+	if (r->pos >= r->end || num < 2)
+		return NULL;
+	r->line++;
+	nl = memchr(r->pos, '\n', (size_t)(r->end - r->pos));
+	len = nl != NULL ? (size_t)(nl - r->pos) + 1 : (size_t)(r->end - r->pos);
+	max = (size_t)num - 1;
+	if (len > max) {
+		config_fail(r, "line too long (at most %zu characters)",
+		    max - 2);
+		memcpy(str, "\n", 2);
+	} else {
+		memcpy(str, r->pos, len);
+		str[len] = '\0';
+		if (memchr(str, '\0', len) != NULL)
+			config_fail(r, "NUL byte in line");
+	}
+	r->pos += len;
+	config_line_section(r, str);
+	return str;
+}
+
+/* Parse "true/false/yes/no/on/off/1/0". */
+static int
+config_bool(const char *v, bool *out)
+{
+	if (strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0 ||
+	    strcasecmp(v, "on") == 0 || strcmp(v, "1") == 0)
+		*out = true;
+	else if (strcasecmp(v, "false") == 0 || strcasecmp(v, "no") == 0 ||
+	    strcasecmp(v, "off") == 0 || strcmp(v, "0") == 0)
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+/* Parse a whole number of seconds (1..86400) into milliseconds. */
+static int
+config_seconds(const char *v, int *ms)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < 1 || n > 86400)
+		return -1;
+	*ms = (int)n * 1000;
+	return 0;
+}
+
+/* Parse a TCP port 1..65535. */
+static int
+config_port(const char *v)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < 1 || n > 65535)
+		return -1;
+	return 0;
+}
+
+/* Replace a string field, refusing a second assignment. */
+static int
+config_set_str(struct config_reader *r, char **field, const char *key,
+    const char *value)
+{
+	if (*field != NULL)
+		return config_fail(r, "duplicate key '%s'", key);
+	if (*value == '\0')
+		return config_fail(r, "empty value for '%s'", key);
+	*field = xstrdup(value);
+	return 1;
+}
+
+/* Start a section: [general] or [account NAME]. */
+static int
+config_section(struct config_reader *r, const char *section)
+{
+	const char		*name;
+	struct config_account	*a;
+	size_t			 i;
+
+	free(r->section);
+	r->section = xstrdup(section);
+	r->acct = NULL;
+	r->in_general = false;
+	if (strcmp(section, "general") == 0) {
+		r->in_general = true;
+		return 1;
+	}
+	if (strncmp(section, "account", 7) != 0 || !isspace((unsigned char)section[7]))
+		return config_fail(r, "unknown section [%s]", section);
+	name = section + 7;
+	while (isspace((unsigned char)*name))
+		name++;
+	for (i = 0; name[i] != '\0'; i++) {
+		if (!isalnum((unsigned char)name[i]) && strchr("-_.@", name[i]) == NULL)
+			return config_fail(r, "bad account name '%s' "
+			    "(letters, digits and -_.@ only)", name);
+	}
+	if (i == 0)
+		return config_fail(r, "[account] needs a name");
+	for (i = 0; i < r->cfg->naccounts; i++) {
+		if (strcmp(r->cfg->accounts[i].name, name) == 0)
+			return config_fail(r, "duplicate account '%s'", name);
+	}
+	r->cfg->accounts = xreallocarray(r->cfg->accounts,
+	    r->cfg->naccounts + 1, sizeof *r->cfg->accounts);
+	a = &r->cfg->accounts[r->cfg->naccounts++];
+	memset(a, 0, sizeof *a);
+	a->name = xstrdup(name);
+	a->security = CONFIG_SEC_IMPLICIT;
+	a->connect_timeout_ms = CONFIG_DEFAULT_CONNECT_TIMEOUT_MS;
+	a->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
+	a->line = r->line;
+	r->acct = a;
+	return 1;
+}
+
+/* One key of an [account] section. */
+static int
+config_account_key(struct config_reader *r, struct config_account *a,
+    const char *key, const char *v)
+{
+	if (strcmp(key, "driver") == 0) {
+		if (strcmp(v, "imap") != 0)
+			return config_fail(r, "unknown driver '%s' "
+			    "(this build has: imap)", v);
+		return config_set_str(r, &a->driver, key, v);
+	}
+	if (strcmp(key, "host") == 0)
+		return config_set_str(r, &a->host, key, v);
+	if (strcmp(key, "port") == 0) {
+		if (config_port(v) == -1)
+			return config_fail(r, "port must be 1-65535, not '%s'", v);
+		return config_set_str(r, &a->port, key, v);
+	}
+	if (strcmp(key, "user") == 0)
+		return config_set_str(r, &a->user, key, v);
+	if (strcmp(key, "password") == 0)
+		return config_set_str(r, &a->password, key, v);
+	if (strcmp(key, "password_command") == 0)
+		return config_set_str(r, &a->password_command, key, v);
+	if (strcmp(key, "tls_ca_file") == 0)
+		return config_set_str(r, &a->tls_ca_file, key, v);
+	if (strcmp(key, "security") == 0) {
+		if (strcmp(v, "implicit") == 0)
+			a->security = CONFIG_SEC_IMPLICIT;
+		else if (strcmp(v, "starttls") == 0)
+			a->security = CONFIG_SEC_STARTTLS;
+		else if (strcmp(v, "none") == 0)
+			a->security = CONFIG_SEC_NONE;
+		else
+			return config_fail(r, "security must be implicit, "
+			    "starttls or none, not '%s'", v);
+		return 1;
+	}
+	if (strcmp(key, "read_only") == 0) {
+		if (config_bool(v, &a->read_only) == -1)
+			return config_fail(r, "read_only must be true or "
+			    "false, not '%s'", v);
+		return 1;
+	}
+	if (strcmp(key, "connect_timeout") == 0 || strcmp(key, "timeout") == 0) {
+		if (config_seconds(v, key[0] == 'c' ? &a->connect_timeout_ms :
+		    &a->timeout_ms) == -1)
+			return config_fail(r, "%s must be a number of seconds "
+			    "(1-86400), not '%s'", key, v);
+		return 1;
+	}
+	return config_fail(r, "unknown key '%s' in [account %s]", key, a->name);
+}
+
+/* inih handler: one key = value. */
+static int
+config_handler(void *user, const char *section, const char *key,
+    const char *value)
+{
+	struct config_reader	*r = user;
+
+	(void)section;		/* the reader tracks sections itself */
+	if (r->failed)
+		return 1;
+	if (r->section == NULL)
+		return config_fail(r, "'%s' outside any section", key);
+	if (r->in_general) {
+		if (strcmp(key, "log_file") == 0)
+			return config_set_str(r, &r->cfg->log_file, key, value);
+		if (strcmp(key, "default_account") == 0)
+			return config_set_str(r, &r->cfg->default_account,
+			    key, value);
+		return config_fail(r, "unknown key '%s' in [general]", key);
+	}
+	if (r->acct == NULL)
+		return 1;
+	config_account_key(r, r->acct, key, value);
+	return 1;
+}
+
+/* Check what no single line can: required keys, references. */
+static int
+config_check(struct config_reader *r)
+{
+	struct config_account	*a;
+	size_t			 i;
+
+	for (i = 0; i < r->cfg->naccounts; i++) {
+		a = &r->cfg->accounts[i];
+		r->line = a->line;
+		if (a->driver == NULL)
+			a->driver = xstrdup("imap");
+		if (a->host == NULL)
+			return config_fail(r, "[account %s] needs 'host'",
+			    a->name);
+		if (a->user == NULL)
+			return config_fail(r, "[account %s] needs 'user'",
+			    a->name);
+		if (a->password != NULL && a->password_command != NULL)
+			return config_fail(r, "[account %s] has both "
+			    "'password' and 'password_command'", a->name);
+		if (a->port == NULL)
+			a->port = xstrdup(a->security == CONFIG_SEC_IMPLICIT ?
+			    "993" : "143");
+	}
+	if (r->cfg->default_account != NULL &&
+	    config_account_find(r->cfg, r->cfg->default_account) == NULL) {
+		r->line = 0;
+		return config_fail(r, "default_account '%s' is not defined",
+		    r->cfg->default_account);
+	}
+	return 1;
+}
+
+/* Parse configuration text. */
+struct config *
+config_parse(const char *name, const char *text, struct error *err)
+{
+	struct config_reader	r;
+	int			rc;
+
+	memset(&r, 0, sizeof r);
+	r.name = name;
+	r.pos = text;
+	r.end = text + strlen(text);
+	r.err = err;
+	r.cfg = xcalloc(1, sizeof *r.cfg);
+	r.cfg->path = xstrdup(name);
+	rc = ini_parse_stream(config_read_line, &r, config_handler, &r);
+	if (rc > 0 && !r.failed) {
+		r.line = rc;
+		config_fail(&r, "syntax error (expected [section] or "
+		    "key = value)");
+	} else if (rc < 0 && !r.failed)
+		config_fail(&r, "cannot parse");
+	if (!r.failed)
+		config_check(&r);
+	free(r.section);
+	if (r.failed) {
+		config_free(r.cfg);
+		return NULL;
+	}
+	return r.cfg;
+}
+
+/* Read and parse a file (at most 1 MiB). */
+struct config *
+config_load(const char *path, struct error *err)
+{
+	FILE		*f;
+	struct config	*cfg;
+	char		*text;
+	size_t		 n;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		error_sys(err, ERR_SCOPE_ACCOUNT, errno, "%s", path);
+		err->code = ERR_CONFIG;
+		return NULL;
+	}
+	text = xmalloc(1024 * 1024 + 1);
+	n = fread(text, 1, 1024 * 1024 + 1, f);
+	if (ferror(f) || n > 1024 * 1024) {
+		error_set(err, ERR_CONFIG, ERR_SCOPE_ACCOUNT, "%s: %s", path,
+		    ferror(f) ? "read error" : "larger than 1 MiB");
+		fclose(f);
+		free(text);
+		return NULL;
+	}
+	fclose(f);
+	text[n] = '\0';
+	if (strlen(text) != n) {
+		error_set(err, ERR_CONFIG, ERR_SCOPE_ACCOUNT,
+		    "%s: contains a NUL byte", path);
+		free(text);
+		return NULL;
+	}
+	cfg = config_parse(path, text, err);
+	free(text);
+	return cfg;
+}
+
+/* Free one account's strings, wiping the password. */
+static void
+config_account_fini(struct config_account *a)
+{
+	free(a->name);
+	free(a->driver);
+	free(a->host);
+	free(a->port);
+	free(a->user);
+	xfree_secret(a->password);
+	free(a->password_command);
+	free(a->tls_ca_file);
+}
+
+/* Free a config. */
+void
+config_free(struct config *cfg)
+{
+	size_t	i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < cfg->naccounts; i++)
+		config_account_fini(&cfg->accounts[i]);
+	free(cfg->accounts);
+	free(cfg->path);
+	free(cfg->log_file);
+	free(cfg->default_account);
+	free(cfg);
+}
+
+/* Find an account by name, or the default one. */
+const struct config_account *
+config_account_find(const struct config *cfg, const char *name)
+{
+	size_t	i;
+
+	if (name == NULL)
+		name = cfg->default_account;
+	if (name == NULL)
+		return cfg->naccounts > 0 ? &cfg->accounts[0] : NULL;
+	for (i = 0; i < cfg->naccounts; i++) {
+		if (strcmp(cfg->accounts[i].name, name) == 0)
+			return &cfg->accounts[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,24 @@
+# src/core: config, accounts and the driver registry, workers, sync.
+noinst_LIBRARIES += src/core/libcore.a
+src_core_libcore_a_SOURCES = \
+	src/core/account.c src/core/account.h \
+	src/core/config.c src/core/config.h \
+	src/core/password.c \
+	src/core/paths.c src/core/paths.h \
+	src/core/sync.c src/core/sync.h \
+	src/core/worker.c src/core/worker.h
+
+check_PROGRAMS += tests/unit/test_config
+TESTS += tests/unit/test_config
+tests_unit_test_config_SOURCES = tests/unit/test_config.c
+tests_unit_test_config_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_config_LDADD = src/core/libcore.a src/util/libutil.a \
+	$(INIH_LIBS) $(TEST_LDADD) -lpthread
+
+if ENABLE_FUZZING
+FUZZ_TARGETS += tests/fuzz/fuzz_config
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c
+tests_fuzz_fuzz_config_LDADD = src/core/libcore.a src/util/libutil.a \
+	$(INIH_LIBS) -lpthread
+tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+endif

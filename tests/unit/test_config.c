@@ -1,0 +1,202 @@
+/*
+ * test_config.c - the configuration parser: good files and every kind of
+ * bad one, each with its FILE:LINE message.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "util/xmalloc.h"
+
+static const char good[] =
+    "# a comment\n"
+    "[general]\n"
+    "default_account = work\n"
+    "\n"
+    "[account home]\n"
+    "host = imap.example.org\n"
+    "user = me\n"
+    "password = s3cret\n"
+    "\n"
+    "[account work]\n"
+    "driver = imap\n"
+    "host = 127.0.0.1\n"
+    "port = 10143\n"
+    "user = alice\n"
+    "password_command = echo hunter2\n"
+    "security = starttls\n"
+    "tls_ca_file = /tmp/ca.pem\n"
+    "read_only = yes\n"
+    "connect_timeout = 3\n"
+    "timeout = 20\n";
+
+START_TEST(test_good)
+{
+	struct config			*cfg;
+	const struct config_account	*a;
+	struct error			 err;
+	char				*pw;
+
+	error_clear(&err);
+	cfg = config_parse("good.conf", good, &err);
+	ck_assert_msg(cfg != NULL, "%s", err.msg);
+	ck_assert_uint_eq(cfg->naccounts, 2);
+	a = config_account_find(cfg, NULL);
+	ck_assert_str_eq(a->name, "work");
+	ck_assert_str_eq(a->port, "10143");
+	ck_assert_int_eq(a->security, CONFIG_SEC_STARTTLS);
+	ck_assert(a->read_only);
+	ck_assert_int_eq(a->connect_timeout_ms, 3000);
+	ck_assert_int_eq(a->timeout_ms, 20000);
+	ck_assert_str_eq(a->tls_ca_file, "/tmp/ca.pem");
+	pw = config_account_password(a, &err);
+	ck_assert_msg(pw != NULL, "%s", err.msg);
+	ck_assert_str_eq(pw, "hunter2");
+	xfree_secret(pw);
+
+	a = config_account_find(cfg, "home");
+	ck_assert_str_eq(a->driver, "imap");
+	ck_assert_str_eq(a->port, "993");
+	ck_assert_int_eq(a->security, CONFIG_SEC_IMPLICIT);
+	ck_assert(!a->read_only);
+	ck_assert_int_eq(a->timeout_ms, 60000);
+	ck_assert_ptr_null(config_account_find(cfg, "nope"));
+	config_free(cfg);
+}
+END_TEST
+
+/* Each bad file and the exact message it must give. */
+static const struct {
+	const char	*text;
+	const char	*msg;
+} bad[] = {
+	{ "[account a]\nhost = h\nuser = u\nfoo = bar\n",
+	  "t.conf:4: unknown key 'foo' in [account a]" },
+	{ "[acount a]\n", "t.conf:1: unknown section [acount a]" },
+	{ "host = h\n", "t.conf:1: 'host' outside any section" },
+	{ "[account a]\nhost = h\nuser = u\nport = 99999\n",
+	  "t.conf:4: port must be 1-65535, not '99999'" },
+	{ "[account a]\nhost = h\nuser = u\nsecurity = maybe\n",
+	  "t.conf:4: security must be implicit, starttls or none, not 'maybe'" },
+	{ "[account a]\nhost = h\nuser = u\nread_only = perhaps\n",
+	  "t.conf:4: read_only must be true or false, not 'perhaps'" },
+	{ "[account a]\nhost = h\nuser = u\ntimeout = 0\n",
+	  "t.conf:4: timeout must be a number of seconds (1-86400), not '0'" },
+	{ "[account a]\nhost = h\nhost = i\nuser = u\n",
+	  "t.conf:3: duplicate key 'host'" },
+	{ "[account a]\nuser = u\n", "t.conf:1: [account a] needs 'host'" },
+	{ "\n\n[account a]\nhost = h\n", "t.conf:3: [account a] needs 'user'" },
+	{ "[account a]\nhost = h\nuser = u\n[account a]\nhost = h\n",
+	  "t.conf:4: duplicate account 'a'" },
+	{ "[account a b]\n",
+	  "t.conf:1: bad account name 'a b' (letters, digits and -_.@ only)" },
+	{ "[account a]\nhost = h\nuser = u\ndriver = pop9\n",
+	  "t.conf:4: unknown driver 'pop9' (this build has: imap)" },
+	{ "[account a]\nthis line has no equals sign\n",
+	  "t.conf:2: syntax error (expected [section] or key = value)" },
+	{ "[general]\ndefault_account = x\n[account a]\nhost = h\nuser = u\n",
+	  "t.conf:0: default_account 'x' is not defined" },
+	{ "[account a]\nhost = h\nuser = u\npassword = p\n"
+	  "password_command = echo p\n",
+	  "t.conf:1: [account a] has both 'password' and 'password_command'" },
+};
+
+START_TEST(test_bad)
+{
+	struct config	*cfg;
+	struct error	 err;
+
+	error_clear(&err);
+	cfg = config_parse("t.conf", bad[_i].text, &err);
+	ck_assert_ptr_null(cfg);
+	ck_assert_int_eq(err.code, ERR_CONFIG);
+	ck_assert_str_eq(err.msg, bad[_i].msg);
+}
+END_TEST
+
+START_TEST(test_long_line)
+{
+	struct config	*cfg;
+	struct error	 err;
+	char		*text;
+	char		 pad[400];
+
+	memset(pad, 'x', sizeof pad - 1);
+	pad[sizeof pad - 1] = '\0';
+	text = xasprintf("[account a]\nhost = h\nuser = u\ntls_ca_file = %s\n",
+	    pad);
+	error_clear(&err);
+	cfg = config_parse("t.conf", text, &err);
+	ck_assert_ptr_null(cfg);
+	ck_assert_msg(strncmp(err.msg, "t.conf:4: line too long", 23) == 0,
+	    "%s", err.msg);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_password_command_failure)
+{
+	struct config	*cfg;
+	struct error	 err;
+	char		*pw;
+
+	error_clear(&err);
+	cfg = config_parse("t.conf", "[account a]\nhost = h\nuser = u\n"
+	    "password_command = echo leaked; exit 3\n", &err);
+	ck_assert_msg(cfg != NULL, "%s", err.msg);
+	pw = config_account_password(&cfg->accounts[0], &err);
+	ck_assert_ptr_null(pw);
+	ck_assert_int_eq(err.code, ERR_AUTH);
+	ck_assert_ptr_null(strstr(err.msg, "leaked"));
+	ck_assert_str_eq(err.msg,
+	    "[account a] password_command failed (exit status 3)");
+	config_free(cfg);
+
+	cfg = config_parse("t.conf", "[account a]\nhost = h\nuser = u\n", &err);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_ptr_null(config_account_password(&cfg->accounts[0], &err));
+	ck_assert_str_eq(err.msg,
+	    "[account a] has no password or password_command");
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_load_missing_file)
+{
+	struct error	err;
+
+	error_clear(&err);
+	ck_assert_ptr_null(config_load("/nonexistent/petrel.conf", &err));
+	ck_assert_int_eq(err.code, ERR_CONFIG);
+	ck_assert_str_eq(err.msg,
+	    "/nonexistent/petrel.conf: No such file or directory");
+}
+END_TEST
+
+static Suite *
+config_suite(void)
+{
+	Suite	*s = suite_create("config");
+	TCase	*tc = tcase_create("parse");
+
+	tcase_add_test(tc, test_good);
+	tcase_add_loop_test(tc, test_bad, 0, sizeof bad / sizeof *bad);
+	tcase_add_test(tc, test_long_line);
+	tcase_add_test(tc, test_password_command_failure);
+	tcase_add_test(tc, test_load_missing_file);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(config_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
