@@ -19,6 +19,10 @@ error_clear(struct error *e)
 	e->msg[0] = '\0';
 }
 
+static void	error_vset(struct error *, enum error_code, enum error_scope,
+		    const char *, va_list) __attribute__((format(printf, 4, 0)));
+
+/* Fill the error from a va_list. */
 static void
 error_vset(struct error *e, enum error_code code, enum error_scope scope,
     const char *fmt, va_list ap)
