@@ -13,7 +13,11 @@
  *
  * Every function returns 0 on success and -1 with the error filled (code
  * ERR_CACHE), unless it says otherwise.  Returned structs and arrays are
- * owned by the caller and freed with the matching _free/_fini function.
+ * owned by the caller and freed with the matching _free/_fini function;
+ * when *n is 0 a returned array may be NULL.  _get/_find zero the struct
+ * before looking, so _fini is safe after a "not found" (1) result.
+ * Transactions do not nest; after a failed cache_commit the transaction is
+ * still open: call cache_rollback.
  */
 #ifndef PETREL_CACHE_H
 #define PETREL_CACHE_H
@@ -87,7 +91,7 @@ void	 cache_rollback(struct cache *);
 int	 cache_account_id(struct cache *, const char *name, int64_t *id,
 	     struct error *);
 
-/* Folders. */
+/* Folders (name NULL: use the remote name). */
 int	 cache_folder_put(struct cache *, int64_t account_id,
 	     const char *remote_name, const char *name, char delim,
 	     unsigned attrs, int64_t *folder_id, struct error *);
@@ -104,12 +108,18 @@ int	 cache_folder_find(struct cache *, int64_t account_id,
 	     const char *remote_name, struct cache_folder *, struct error *);
 void	 cache_folder_fini(struct cache_folder *);
 void	 cache_folder_list_free(struct cache_folder *, size_t n);
-/* The driver's opaque sync state (NULL if none; caller frees). */
+/*
+ * The driver's opaque sync state (NULL if none; caller frees).  -1 with
+ * ERR_NOTFOUND if there is no such folder.
+ */
 int	 cache_folder_get_state(struct cache *, int64_t folder_id,
 	     char **state, struct error *);
 int	 cache_folder_set_state(struct cache *, int64_t folder_id,
 	     const char *state, struct error *);
-/* Drop every message of a folder (e.g. IMAP UIDVALIDITY changed). */
+/*
+ * Drop every message of a folder and its sync state (e.g. IMAP UIDVALIDITY
+ * changed): the next sync starts afresh.
+ */
 int	 cache_folder_clear(struct cache *, int64_t folder_id, struct error *);
 
 /* Messages: insert or update by (folder_id, remote_id); sets m->id. */

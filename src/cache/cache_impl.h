@@ -1,0 +1,111 @@
+/*
+ * cache_impl.h - internals shared by the files of src/cache/ (not for use
+ * outside it).
+ *
+ * A struct cache is one SQLite connection plus its table of prepared
+ * statements.  Each statement is prepared the first time it is used and then
+ * reused for the life of the connection (sync writes 100,000 rows at a time;
+ * re-preparing per call would dominate).  A statement is always reset and its
+ * bindings cleared before the function that used it returns, so no statement
+ * keeps a WAL read snapshot open between calls.
+ *
+ * Thread rule: a struct cache and its statements belong to the thread that
+ * opened it; nothing here locks.  Other threads open their own struct cache
+ * on the same file (the connection is opened SQLITE_OPEN_NOMUTEX).
+ */
+#ifndef PETREL_CACHE_IMPL_H
+#define PETREL_CACHE_IMPL_H
+
+#include <sqlite3.h>
+
+#include "cache/cache.h"
+
+/* PRAGMA application_id of a petrel cache: "Ptrl". */
+#define CACHE_APPLICATION_ID	0x5074726c
+
+/* How long a connection waits for another one's write lock. */
+#define CACHE_BUSY_TIMEOUT_MS	5000
+/* How often opening retries what SQLite's busy handler does not cover. */
+#define CACHE_RETRY_MS		10
+
+/* Every statement petrel runs more than once, by the file that owns it. */
+enum cache_stmt_id {
+	/* cache.c */
+	CACHE_STMT_BEGIN,
+	CACHE_STMT_COMMIT,
+	CACHE_STMT_ROLLBACK,
+	CACHE_STMT_SAVEPOINT,
+	CACHE_STMT_RELEASE,
+	CACHE_STMT_ROLLBACK_TO,
+	CACHE_STMT_USER_VERSION,
+	/* cache_folder.c */
+	CACHE_STMT_ACCOUNT_INSERT,
+	CACHE_STMT_ACCOUNT_ID,
+	CACHE_STMT_FOLDER_PUT,
+	CACHE_STMT_FOLDER_ID,
+	CACHE_STMT_FOLDER_NAMES,
+	CACHE_STMT_FOLDER_DELETE,
+	CACHE_STMT_FOLDER_LIST,
+	CACHE_STMT_FOLDER_GET,
+	CACHE_STMT_FOLDER_FIND,
+	CACHE_STMT_FOLDER_GET_STATE,
+	CACHE_STMT_FOLDER_SET_STATE,
+	CACHE_STMT_FOLDER_CLEAR,
+	/* cache_msg.c */
+	CACHE_STMT_MSG_PUT,
+	CACHE_STMT_MSG_ID,
+	CACHE_STMT_MSG_SET_FLAGS,
+	CACHE_STMT_MSG_REMOVE,
+	CACHE_STMT_MSG_REMOTE_IDS,
+	CACHE_STMT_MSG_COUNT,
+	CACHE_STMT_MSG_PAGE,
+	CACHE_STMT_MSG_GET,
+	/* cache_body.c */
+	CACHE_STMT_BODY_PUT,
+	CACHE_STMT_BODY_GET,
+
+	CACHE_STMT_MAX
+};
+
+struct cache {
+	sqlite3		*db;
+	char		*path;
+	sqlite3_stmt	*stmt[CACHE_STMT_MAX];
+};
+
+/*
+ * The statement id, prepared from sql on first use (sql must be the same
+ * text on every call).  NULL with the error filled if preparing fails.
+ */
+sqlite3_stmt	*cache_stmt(struct cache *, enum cache_stmt_id,
+		     const char *sql, struct error *);
+/* Reset a statement after use and clear its bindings; NULL is allowed. */
+void		 cache_stmt_done(sqlite3_stmt *);
+/* Run a statement that returns no rows (BEGIN, DELETE...); resets it. */
+int		 cache_stmt_exec(struct cache *, enum cache_stmt_id,
+		     const char *sql, struct error *);
+
+/* Fill the error as "<what>: <SQLite's last message>" (ERR_CACHE); -1. */
+int		 cache_sqlerr(struct cache *, struct error *, const char *, ...)
+		     __attribute__((format(printf, 3, 4)));
+
+/* Bind a string, or SQL NULL if s is NULL; an SQLite result code. */
+int		 cache_bind_text(sqlite3_stmt *, int, const char *s);
+/* A copy of a text column, or NULL if the column is NULL. */
+char		*cache_column_dup(sqlite3_stmt *, int);
+
+/*
+ * Savepoints make one call atomic whether or not the caller has a
+ * transaction open.  cache_savepoint_end takes the call's result so far: on
+ * 0 it releases the savepoint (and returns -1 if that fails), otherwise it
+ * rolls back to the savepoint, keeping the caller's transaction and error,
+ * and returns rv unchanged.
+ */
+int		 cache_savepoint(struct cache *, struct error *);
+int		 cache_savepoint_end(struct cache *, int rv, struct error *);
+
+/* cache_schema.c: refuse or migrate the file to CACHE_SCHEMA_VERSION. */
+int		 cache_schema_check(struct cache *, struct error *);
+int		 cache_schema_migrate(struct cache *, struct error *);
+
+#endif

@@ -1,0 +1,219 @@
+/*
+ * cache_schema.c - the cache schema and its migrations.
+ *
+ * The file's PRAGMA user_version is the number of the last migration step
+ * applied to it (0 for a new, empty file).  Each step is one entry of
+ * cache_steps[], run in its own write transaction together with the bump of
+ * user_version, so a crash or an error leaves the file at the previous
+ * version, never half-migrated.  To change the schema, add an entry (never
+ * edit a shipped one) and raise CACHE_SCHEMA_VERSION in cache.h.
+ *
+ * A file with a newer version than this build knows is refused (an older
+ * petrel must not write rows a newer schema does not expect), and so is an
+ * SQLite file another program has marked with its own application_id.
+ *
+ * Room is kept for later steps: thread ids on messages, an FTS5 index,
+ * pending offline operations and the outbox.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cache/cache_impl.h"
+#include "util/xmalloc.h"
+
+/* Bit values the SQL below spells as numbers. */
+_Static_assert(CACHE_FLAG_SEEN == 1, "the unread index tests flags & 1");
+
+/*
+ * Version 1: accounts, folders, message envelopes and raw bodies.
+ *
+ * AUTOINCREMENT keeps row ids from being reused after a delete: the UI may
+ * hold a message or folder id while a worker removes the row, and must not
+ * then find a different message under the same id.
+ */
+static const char cache_schema_v1[] =
+	"PRAGMA application_id = 1349808748;"	/* CACHE_APPLICATION_ID */
+	"CREATE TABLE accounts ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  name TEXT NOT NULL UNIQUE"
+	");"
+	"CREATE TABLE folders ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  account_id INTEGER NOT NULL"
+	"    REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  remote_name TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  delim INTEGER NOT NULL DEFAULT 0,"
+	"  attrs INTEGER NOT NULL DEFAULT 0,"
+	"  sync_state TEXT,"
+	"  UNIQUE (account_id, remote_name)"
+	");"
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  folder_id INTEGER NOT NULL"
+	"    REFERENCES folders(id) ON DELETE CASCADE,"
+	"  remote_id TEXT NOT NULL,"
+	"  date INTEGER NOT NULL DEFAULT 0,"
+	"  from_name TEXT,"
+	"  from_addr TEXT,"
+	"  to_addrs TEXT,"
+	"  subject TEXT,"
+	"  message_id TEXT,"
+	"  in_reply_to TEXT,"
+	"  size INTEGER NOT NULL DEFAULT 0,"
+	"  flags INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (folder_id, remote_id)"
+	");"
+	/* The message list: one folder, by date then id, a page at a time. */
+	"CREATE INDEX messages_list ON messages (folder_id, date, id);"
+	/*
+	 * Unread counts read only the unread entries of a folder, from the
+	 * index alone (flags is in it so the WHERE needs no table lookup).
+	 */
+	"CREATE INDEX messages_unread ON messages (folder_id, flags)"
+	"  WHERE (flags & 1) = 0;"
+	"CREATE TABLE bodies ("
+	"  msg_id INTEGER PRIMARY KEY"
+	"    REFERENCES messages(id) ON DELETE CASCADE,"
+	"  raw BLOB NOT NULL"
+	");";
+
+_Static_assert(CACHE_APPLICATION_ID == 1349808748, "schema v1 text");
+
+/* One migration step: the SQL that takes the file to this version. */
+struct cache_step {
+	int		 version;
+	const char	*sql;
+};
+
+static const struct cache_step cache_steps[] = {
+	{ 1, cache_schema_v1 },
+};
+
+_Static_assert(sizeof cache_steps / sizeof cache_steps[0] ==
+    CACHE_SCHEMA_VERSION, "one migration step per schema version");
+
+/* Read an integer PRAGMA of the file. */
+static int
+cache_schema_pragma(struct cache *c, const char *sql, int *value,
+    struct error *e)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rv = -1;
+
+	if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_ROW) {
+		cache_sqlerr(c, e, "%s", sql);
+		goto out;
+	}
+	*value = sqlite3_column_int(s, 0);
+	rv = 0;
+out:
+	sqlite3_finalize(s);
+	return rv;
+}
+
+/* Is the version one this build can use? */
+static int
+cache_schema_refuse_newer(struct cache *c, int version, struct error *e)
+{
+	if (version <= CACHE_SCHEMA_VERSION)
+		return 0;
+	return error_set(e, ERR_CACHE, ERR_SCOPE_OP, "cache schema version "
+	    "%d is newer than this petrel supports (%d); upgrade petrel or "
+	    "remove the cache", version, CACHE_SCHEMA_VERSION);
+}
+
+/*
+ * Refuse a file that is not a petrel cache (not SQLite, another program's
+ * database) or is newer than this build; reads only.
+ */
+int
+cache_schema_check(struct cache *c, struct error *e)
+{
+	int	app_id, version;
+
+	if (cache_schema_pragma(c, "PRAGMA application_id", &app_id, e) != 0 ||
+	    cache_schema_pragma(c, "PRAGMA user_version", &version, e) != 0) {
+		switch (sqlite3_errcode(c->db) & 0xff) {
+		case SQLITE_NOTADB:
+		case SQLITE_CORRUPT:
+			return error_set(e, ERR_CACHE, ERR_SCOPE_OP, "%s is not "
+			    "a petrel cache: %s", c->path,
+			    sqlite3_errmsg(c->db));
+		default:
+			error_prefix(e, "open cache %s", c->path);
+			return -1;
+		}
+	}
+	if (app_id != 0 && app_id != CACHE_APPLICATION_ID) {
+		return error_set(e, ERR_CACHE, ERR_SCOPE_OP, "%s is not a "
+		    "petrel cache: application id %#x belongs to another "
+		    "program", c->path, (unsigned)app_id);
+	}
+	if (cache_schema_refuse_newer(c, version, e) != 0) {
+		error_prefix(e, "%s", c->path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Apply one step in its own transaction, unless it is already applied. */
+static int
+cache_schema_step(struct cache *c, const struct cache_step *step,
+    struct error *e)
+{
+	char	*bump = NULL;
+	int	 version, rv = -1;
+
+	if (cache_begin(c, e) != 0)
+		return -1;
+	/* Another connection may have migrated while we waited for the lock. */
+	if (cache_schema_version(c, &version, e) != 0)
+		goto out;
+	if (cache_schema_refuse_newer(c, version, e) != 0)
+		goto out;
+	if (version < step->version) {
+		if (sqlite3_exec(c->db, step->sql, NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			cache_sqlerr(c, e, "migrate to schema version %d",
+			    step->version);
+			goto out;
+		}
+		bump = xasprintf("PRAGMA user_version = %d", step->version);
+		if (sqlite3_exec(c->db, bump, NULL, NULL, NULL) != SQLITE_OK) {
+			cache_sqlerr(c, e, "%s", bump);
+			goto out;
+		}
+	}
+	rv = cache_commit(c, e);
+out:
+	if (rv != 0)
+		cache_rollback(c);
+	free(bump);
+	return rv;
+}
+
+/* Bring the file to CACHE_SCHEMA_VERSION, one step at a time. */
+int
+cache_schema_migrate(struct cache *c, struct error *e)
+{
+	size_t	i;
+	int	version;
+
+	if (cache_schema_version(c, &version, e) != 0)
+		return -1;
+	if (cache_schema_refuse_newer(c, version, e) != 0)
+		return -1;
+	/*
+	 * Steps already applied are skipped without taking the write lock: a
+	 * worker may hold it for a long sync while the UI opens the cache.
+	 */
+	for (i = 0; i < sizeof cache_steps / sizeof cache_steps[0]; i++) {
+		if (cache_steps[i].version <= version)
+			continue;
+		if (cache_schema_step(c, &cache_steps[i], e) != 0)
+			return -1;
+	}
+	return 0;
+}
