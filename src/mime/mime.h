@@ -31,6 +31,9 @@ char	*mime_rfc2047_decode(const char *s, size_t len);
  * Convert text in charset to UTF-8, appending to out.  Invalid sequences
  * become U+FFFD and the rest is kept.  An unknown charset is treated as
  * ASCII with non-ASCII bytes as U+FFFD.  -1 only if out is too big.
+ * charset may be NULL (no label): text is read as UTF-8 if valid, else as
+ * windows-1252; us-ascii, latin1 and windows-1252 labels are read the same
+ * way, since mislabelled mail is common.
  */
 int	 mime_charset_to_utf8(const char *charset, const char *in, size_t len,
 	     struct buf *out);
@@ -41,11 +44,15 @@ int	 mime_qp_decode(const char *in, size_t len, struct buf *out);
 
 /*
  * The unfolded raw value of the first header named name (case-insensitive)
- * in the header block of msg, or NULL.  New string.
+ * in the header block of msg, or NULL.  New string.  The value is raw
+ * bytes (not necessarily UTF-8); NUL bytes become spaces.
  */
 char	*mime_header_get(const char *msg, size_t len, const char *name);
 
-/* Parse an RFC 5322 date; -1 if it cannot be read. */
+/*
+ * Parse an RFC 5322 date; -1 if it cannot be read (1969-12-31 23:59:59 is
+ * thus not representable, which no real mail needs).
+ */
 int64_t	 mime_parse_date(const char *s, size_t len);
 
 /* What the pager shows of a message. */

@@ -8,7 +8,9 @@
  * their parameters), and no Unicode bidi overrides/isolates/marks.  Invalid
  * UTF-8 becomes U+FFFD.  Tabs become one space unless SANITIZE_KEEP_TAB;
  * newlines become a space unless SANITIZE_KEEP_NEWLINE ("\r\n" counts as one
- * newline).  Pure: no I/O, no globals.
+ * newline).  U+FEFF is dropped; U+2028/U+2029 count as newlines; a lone
+ * CR is dropped.  No state is kept between calls.  Pure: no I/O, no
+ * globals.
  */
 #ifndef PETREL_SANITIZE_H
 #define PETREL_SANITIZE_H
