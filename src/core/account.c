@@ -15,23 +15,6 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-static const struct driver_ops *const account_drivers[] = {
-	&imap_driver_ops,
-};
-
-/* The driver registered under name, or NULL. */
-const struct driver_ops *
-driver_find(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof account_drivers / sizeof *account_drivers; i++) {
-		if (strcmp(account_drivers[i]->name, name) == 0)
-			return account_drivers[i];
-	}
-	return NULL;
-}
-
 /* Make the driver's account for a config entry. */
 struct account *
 account_new(const struct config_account *cfg, struct cache *cache,

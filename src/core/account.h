@@ -77,7 +77,11 @@ struct driver_ops {
 		     unsigned remove, struct error *);
 };
 
-/* The driver for a config name ("imap"), or NULL. */
+/*
+ * The driver for a config name ("imap"), or NULL.  Defined with the list of
+ * drivers in the program's wiring (src/drivers.c), so core does not depend
+ * on the drivers that depend on it.
+ */
 const struct driver_ops	*driver_find(const char *name);
 
 /*

@@ -1,0 +1,41 @@
+# src/ui: the ncurses user interface (ui_run) and its pure helpers.
+noinst_LIBRARIES += src/ui/libui.a
+src_ui_libui_a_SOURCES = \
+	src/ui/ui.c src/ui/ui.h src/ui/ui_i18n.h src/ui/ui_internal.h \
+	src/ui/ui_date.c src/ui/ui_date.h \
+	src/ui/ui_draw.c \
+	src/ui/ui_folders.c \
+	src/ui/ui_help.c \
+	src/ui/ui_index.c \
+	src/ui/ui_keys.c \
+	src/ui/ui_pager.c \
+	src/ui/ui_scroll.c src/ui/ui_scroll.h \
+	src/ui/ui_status.c \
+	src/ui/ui_text.c src/ui/ui_text.h
+
+# Pure logic: text fitting and wrapping, dates, list scrolling.
+check_PROGRAMS += tests/unit/test_ui_text
+TESTS += tests/unit/test_ui_text
+tests_unit_test_ui_text_SOURCES = tests/unit/test_ui_text.c
+tests_unit_test_ui_text_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ui_text_LDADD = src/ui/libui.a src/util/libutil.a \
+	$(TEST_LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/test_ui_scroll
+TESTS += tests/unit/test_ui_scroll
+tests_unit_test_ui_scroll_SOURCES = tests/unit/test_ui_scroll.c
+tests_unit_test_ui_scroll_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ui_scroll_LDADD = src/ui/libui.a $(TEST_LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/test_ui_date
+TESTS += tests/unit/test_ui_date
+tests_unit_test_ui_date_SOURCES = tests/unit/test_ui_date.c
+tests_unit_test_ui_date_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ui_date_LDADD = src/ui/libui.a $(TEST_LDADD) -lpthread
+
+if ENABLE_FUZZING
+FUZZ_TARGETS += tests/fuzz/fuzz_ui_text
+tests_fuzz_fuzz_ui_text_SOURCES = tests/fuzz/fuzz_ui_text.c
+tests_fuzz_fuzz_ui_text_LDADD = src/ui/libui.a
+tests_fuzz_fuzz_ui_text_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+endif

@@ -1,0 +1,166 @@
+/*
+ * ui_text.c - UTF-8 decoding, column widths, fitting and word wrapping.
+ *
+ * Owns the arithmetic of columns; drawing lives in ui_draw.c.  Every loop
+ * is bounded by the input length and the output size.
+ */
+#include <stdint.h>
+#include <wchar.h>
+
+#include "ui/ui_text.h"
+
+/* Decode one UTF-8 character; malformed input gives U+FFFD for one byte. */
+size_t
+ui_text_decode(const char *s, size_t len, wchar_t *wc)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	uint32_t		 c;
+	size_t			 n, i;
+
+	if (len == 0) {
+		*wc = 0;
+		return 0;
+	}
+	if (p[0] < 0x80) {
+		*wc = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		c = p[0] & 0x1f;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		n = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		c = p[0] & 0x07;
+	} else
+		goto bad;
+	if (len < n)
+		goto bad;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			goto bad;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF. */
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		goto bad;
+	*wc = (wchar_t)c;
+	return n;
+bad:
+	*wc = 0xfffd;
+	return 1;
+}
+
+/* Columns of one character at column col; undisplayable ones count 1. */
+int
+ui_text_char_width(wchar_t wc, int col)
+{
+	int	w;
+
+	if (wc == L'\t')
+		return UI_TEXT_TAB - col % UI_TEXT_TAB;
+	w = wcwidth(wc);
+	return w < 0 ? 1 : w;
+}
+
+/* Fit the start of a line into width columns (see ui_text.h). */
+size_t
+ui_text_fit(const char *s, size_t len, int width, wchar_t *out,
+    size_t outmax, size_t *nout, int *cols)
+{
+	size_t	 off = 0, n = 0, k;
+	int	 col = 0, w, i;
+	wchar_t	 wc;
+
+	while (off < len && s[off] != '\n') {
+		k = ui_text_decode(s + off, len - off, &wc);
+		w = ui_text_char_width(wc, col);
+		if (col + w > width)
+			break;
+		if (wc == L'\t') {
+			if (out != NULL && n + (size_t)w > outmax)
+				break;
+			for (i = 0; i < w; i++) {
+				if (out != NULL)
+					out[n] = L' ';
+				n++;
+			}
+		} else if (w == 0 && n == 0) {
+			/* A combining mark with no base: drop it. */
+		} else {
+			if (out != NULL && n + 1 > outmax)
+				break;
+			if (wcwidth(wc) < 0)
+				wc = L'?';
+			if (out != NULL)
+				out[n] = wc;
+			n++;
+		}
+		col += w;
+		off += k;
+	}
+	if (nout != NULL)
+		*nout = n;
+	if (cols != NULL)
+		*cols = col;
+	return off;
+}
+
+/* Columns of the first line of the text. */
+int
+ui_text_width(const char *s, size_t len)
+{
+	size_t	 off = 0;
+	int	 col = 0;
+	wchar_t	 wc;
+
+	while (off < len && s[off] != '\n') {
+		off += ui_text_decode(s + off, len - off, &wc);
+		col += ui_text_char_width(wc, col);
+	}
+	return col;
+}
+
+/* Find where the next wrapped line ends (see ui_text.h). */
+size_t
+ui_text_wrap(const char *s, size_t len, int width, size_t *linelen)
+{
+	size_t	 off = 0, brk = 0, k;
+	int	 col = 0, w;
+	wchar_t	 wc;
+
+	if (width < 1)
+		width = 1;
+	while (off < len) {
+		if (s[off] == '\n') {
+			*linelen = off;
+			return off + 1;
+		}
+		k = ui_text_decode(s + off, len - off, &wc);
+		w = ui_text_char_width(wc, col);
+		if (col + w > width) {
+			if (wc == L' ' || wc == L'\t') {
+				/* The space that overflows ends the line. */
+				*linelen = off;
+				return off + k;
+			}
+			if (brk > 0) {
+				*linelen = brk;
+				return brk;
+			}
+			if (off == 0)
+				off = k;	/* wider than the whole width */
+			*linelen = off;
+			return off;
+		}
+		col += w;
+		off += k;
+		if (wc == L' ' || wc == L'\t')
+			brk = off;
+	}
+	*linelen = off;
+	return off;
+}
