@@ -124,6 +124,9 @@ int	 cache_folder_clear(struct cache *, int64_t folder_id, struct error *);
 
 /* Messages: insert or update by (folder_id, remote_id); sets m->id. */
 int	 cache_msg_put(struct cache *, struct cache_msg *, struct error *);
+/* One message by (folder, remote id); 1 if not found. */
+int	 cache_msg_find(struct cache *, int64_t folder_id,
+	     const char *remote_id, struct cache_msg *, struct error *);
 /* Update flags only; 1 if no such message. */
 int	 cache_msg_set_flags(struct cache *, int64_t folder_id,
 	     const char *remote_id, unsigned flags, struct error *);

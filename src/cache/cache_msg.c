@@ -347,6 +347,20 @@ cache_msg_get(struct cache *c, int64_t msg_id, struct cache_msg *m,
 	return rv;
 }
 
+/* Read one message by (folder, remote id). */
+int
+cache_msg_find(struct cache *c, int64_t folder_id, const char *remote_id,
+    struct cache_msg *m, struct error *e)
+{
+	int64_t	id;
+	int	rv;
+
+	memset(m, 0, sizeof *m);
+	if ((rv = cache_msg_id(c, folder_id, remote_id, &id, e)) != 0)
+		return rv;
+	return cache_msg_get(c, id, m, e);
+}
+
 /* Free a message's strings. */
 void
 cache_msg_fini(struct cache_msg *m)

@@ -130,7 +130,7 @@ account_fetch_message(struct account *a, const struct cache_folder *f,
 int
 account_store_flags(struct account *a, const struct cache_folder *f,
     const char *const *ids, size_t n, unsigned add, unsigned remove,
-    struct error *err)
+    struct cache *c, struct error *err)
 {
 	if (a->cfg->read_only)
 		return error_set(err, ERR_READONLY, ERR_SCOPE_OP,
@@ -140,7 +140,7 @@ account_store_flags(struct account *a, const struct cache_folder *f,
 		return 0;
 	if (account_open(a, err) == -1)
 		return -1;
-	if (a->ops->store_flags(a, f, ids, n, add, remove, err) == -1)
+	if (a->ops->store_flags(a, f, ids, n, add, remove, c, err) == -1)
 		return account_failed(a, err);
 	return 0;
 }

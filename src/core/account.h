@@ -71,10 +71,13 @@ struct driver_ops {
 	int	 (*fetch_message)(struct account *,
 		     const struct cache_folder *, const char *remote_id,
 		     struct cache *, struct error *);
-	/* Add and remove flags (CACHE_FLAG_*) on messages, on the server. */
+	/*
+	 * Add and remove flags (CACHE_FLAG_*) on messages on the server, then
+	 * record the server-confirmed result in the cache.
+	 */
 	int	 (*store_flags)(struct account *, const struct cache_folder *,
 		     const char *const *remote_ids, size_t n, unsigned add,
-		     unsigned remove, struct error *);
+		     unsigned remove, struct cache *, struct error *);
 };
 
 /*
@@ -102,7 +105,7 @@ int	 account_fetch_message(struct account *, const struct cache_folder *,
 	     const char *remote_id, struct cache *, struct error *);
 int	 account_store_flags(struct account *, const struct cache_folder *,
 	     const char *const *remote_ids, size_t n, unsigned add,
-	     unsigned remove, struct error *);
+	     unsigned remove, struct cache *, struct error *);
 /* Report progress through the account's status hook, printf-style. */
 void	 account_status(struct account *, const char *, ...)
 	     __attribute__((format(printf, 2, 3)));

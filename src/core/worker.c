@@ -182,7 +182,7 @@ worker_run(struct worker *w, const struct worker_cmd *cmd)
 		}
 		id = m.remote_id;
 		if (account_store_flags(w->account, &f, &id, 1, cmd->add,
-		    cmd->remove, &err) == 0)
+		    cmd->remove, w->cache, &err) == 0)
 			worker_emit(w, WORKER_EV_MESSAGES, f.id, m.id, NULL);
 		else
 			worker_fail(w, &err);

@@ -1,0 +1,381 @@
+/*
+ * imap_fetch.c - reading FETCH message data and LIST mailbox data.
+ *
+ * Works on the value lists imap_parse.c produced: msg-att items of
+ * RFC 3501 section 7.4.2 (UID, FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE,
+ * BODY[section]<origin>), the envelope structure with its address lists
+ * (NIL members and group syntax kept as the server sent them), the
+ * date-time of INTERNALDATE, and mailbox-list of section 7.2.2.  Pure: no
+ * I/O, no globals; results borrow from the response.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "net/imap_parse.h"
+#include "util/xmalloc.h"
+
+/* Fail with a protocol error about a FETCH or LIST item. */
+static int
+imap_fetch_bad(struct error *err, const char *what)
+{
+	return error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
+	    "malformed IMAP response: %s", what);
+}
+
+/* The system flags of a flag list; keywords and unknown flags ignored. */
+unsigned
+imap_flags_mask(const struct imap_value *list)
+{
+	static const struct {
+		const char	*name;
+		unsigned	 bit;
+	} map[] = {
+		{ "\\Seen", IMAP_FLAG_SEEN },
+		{ "\\Answered", IMAP_FLAG_ANSWERED },
+		{ "\\Flagged", IMAP_FLAG_FLAGGED },
+		{ "\\Deleted", IMAP_FLAG_DELETED },
+		{ "\\Draft", IMAP_FLAG_DRAFT },
+		{ "\\Recent", IMAP_FLAG_RECENT },
+	};
+	unsigned	 mask = 0;
+
+	if (list == NULL || list->type != IMAP_V_LIST)
+		return 0;
+	for (size_t i = 0; i < list->n; i++) {
+		for (size_t j = 0; j < sizeof map / sizeof map[0]; j++) {
+			if (imap_value_is(&list->items[i], map[j].name))
+				mask |= map[j].bit;
+		}
+	}
+	return mask;
+}
+
+/* Whether a value is a string or NIL (an nstring). */
+static bool
+imap_is_nstring(const struct imap_value *v)
+{
+	return v->type == IMAP_V_NIL || v->type == IMAP_V_STRING;
+}
+
+/* Read one address list (NIL or a list of 4-nstring lists). */
+static int
+imap_parse_addrs(const struct imap_value *v, struct imap_addr_list *out,
+    struct error *err)
+{
+	const struct imap_value	*a;
+
+	out->v = NULL;
+	out->n = 0;
+	if (v->type == IMAP_V_NIL)
+		return 0;
+	if (v->type != IMAP_V_LIST)
+		return imap_fetch_bad(err, "address list is not a list");
+	if (v->n == 0)
+		return 0;
+	out->v = xcalloc(v->n, sizeof *out->v);
+	for (size_t i = 0; i < v->n; i++) {
+		a = &v->items[i];
+		if (a->type != IMAP_V_LIST || a->n != 4 ||
+		    !imap_is_nstring(&a->items[0]) ||
+		    !imap_is_nstring(&a->items[1]) ||
+		    !imap_is_nstring(&a->items[2]) ||
+		    !imap_is_nstring(&a->items[3])) {
+			free(out->v);
+			out->v = NULL;
+			return imap_fetch_bad(err, "address is not 4 nstrings");
+		}
+		out->v[i].name = imap_value_slice(&a->items[0]);
+		out->v[i].adl = imap_value_slice(&a->items[1]);
+		out->v[i].mailbox = imap_value_slice(&a->items[2]);
+		out->v[i].host = imap_value_slice(&a->items[3]);
+		out->n++;
+	}
+	return 0;
+}
+
+/* Free the address arrays of an envelope. */
+static void
+imap_envelope_fini(struct imap_envelope *e)
+{
+	free(e->from.v);
+	free(e->sender.v);
+	free(e->reply_to.v);
+	free(e->to.v);
+	free(e->cc.v);
+	free(e->bcc.v);
+	memset(e, 0, sizeof *e);
+}
+
+/* Read the 10-member envelope list. */
+static int
+imap_parse_envelope(const struct imap_value *v, struct imap_envelope *e,
+    struct error *err)
+{
+	const struct imap_value		*it;
+	struct imap_addr_list		*lists[6];
+
+	memset(e, 0, sizeof *e);
+	if (v->type != IMAP_V_LIST || v->n != 10)
+		return imap_fetch_bad(err, "ENVELOPE is not a 10-item list");
+	it = v->items;
+	if (!imap_is_nstring(&it[0]) || !imap_is_nstring(&it[1]) ||
+	    !imap_is_nstring(&it[8]) || !imap_is_nstring(&it[9]))
+		return imap_fetch_bad(err, "ENVELOPE field is not a string");
+	e->date = imap_value_slice(&it[0]);
+	e->subject = imap_value_slice(&it[1]);
+	e->in_reply_to = imap_value_slice(&it[8]);
+	e->message_id = imap_value_slice(&it[9]);
+	lists[0] = &e->from;
+	lists[1] = &e->sender;
+	lists[2] = &e->reply_to;
+	lists[3] = &e->to;
+	lists[4] = &e->cc;
+	lists[5] = &e->bcc;
+	for (size_t i = 0; i < 6; i++) {
+		if (imap_parse_addrs(&it[2 + i], lists[i], err) == -1) {
+			imap_envelope_fini(e);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A group start: host NIL, mailbox the group name. */
+bool
+imap_address_is_group_start(const struct imap_address *a)
+{
+	return a->host.p == NULL && a->mailbox.p != NULL;
+}
+
+/* A group end: host and mailbox NIL. */
+bool
+imap_address_is_group_end(const struct imap_address *a)
+{
+	return a->host.p == NULL && a->mailbox.p == NULL;
+}
+
+/* Read a body section item "BODY[...]<origin>" and its nstring value. */
+static int
+imap_parse_body_item(struct imap_fetch *f, const struct imap_value *name,
+    const struct imap_value *v, struct error *err)
+{
+	const char	*open, *close;
+
+	if (!imap_is_nstring(v))
+		return imap_fetch_bad(err, "body section is not a string");
+	if (f->have & IMAP_FETCH_BODY)
+		return 0;	/* keep the first one */
+	open = memchr(name->s, '[', name->len);
+	close = open != NULL ? memchr(open, ']', name->len -
+	    (size_t)(open - name->s)) : NULL;
+	if (close == NULL)
+		return imap_fetch_bad(err, "body section without ]");
+	f->body_section.p = open + 1;
+	f->body_section.len = (size_t)(close - open - 1);
+	f->body = imap_value_slice(v);
+	if (f->body.p == NULL) {
+		f->body.p = "";		/* NIL body: present but empty */
+		f->body.len = 0;
+	}
+	f->have |= IMAP_FETCH_BODY;
+	return 0;
+}
+
+/* Whether an atom starts with prefix (case-insensitive). */
+static bool
+imap_has_prefix(const struct imap_value *v, const char *prefix)
+{
+	size_t	 n = strlen(prefix);
+
+	return v->type == IMAP_V_ATOM && v->len >= n &&
+	    strncasecmp(v->s, prefix, n) == 0;
+}
+
+/* Read one "NAME value" pair of a FETCH list. */
+static int
+imap_fetch_item(struct imap_fetch *f, const struct imap_value *name,
+    const struct imap_value *v, struct error *err)
+{
+	uint64_t	 n;
+
+	if (imap_value_is(name, "UID")) {
+		if (imap_parse_number(imap_value_slice(v), UINT32_MAX,
+		    &n) == -1 || n == 0 || v->type != IMAP_V_ATOM)
+			return imap_fetch_bad(err, "bad UID");
+		f->uid = (uint32_t)n;
+		f->have |= IMAP_FETCH_UID;
+	} else if (imap_value_is(name, "FLAGS")) {
+		if (v->type != IMAP_V_LIST)
+			return imap_fetch_bad(err, "FLAGS is not a list");
+		f->flags = imap_flags_mask(v);
+		f->have |= IMAP_FETCH_FLAGS;
+	} else if (imap_value_is(name, "INTERNALDATE")) {
+		if (v->type != IMAP_V_STRING || imap_parse_internaldate(v->s,
+		    v->len, &f->internaldate) == -1)
+			return imap_fetch_bad(err, "bad INTERNALDATE");
+		f->have |= IMAP_FETCH_INTERNALDATE;
+	} else if (imap_value_is(name, "RFC822.SIZE")) {
+		if (v->type != IMAP_V_ATOM || imap_parse_number(
+		    imap_value_slice(v), UINT64_MAX / 2, &f->size) == -1)
+			return imap_fetch_bad(err, "bad RFC822.SIZE");
+		f->have |= IMAP_FETCH_SIZE;
+	} else if (imap_value_is(name, "ENVELOPE")) {
+		if (f->have & IMAP_FETCH_ENVELOPE)
+			return imap_fetch_bad(err, "two ENVELOPEs");
+		if (imap_parse_envelope(v, &f->env, err) == -1)
+			return -1;
+		f->have |= IMAP_FETCH_ENVELOPE;
+	} else if (imap_has_prefix(name, "BODY[") ||
+	    imap_has_prefix(name, "BINARY["))
+		return imap_parse_body_item(f, name, v, err);
+	/* Anything else (BODYSTRUCTURE, MODSEQ, X-...) is skipped. */
+	return 0;
+}
+
+/* Read a "* n FETCH (...)" response. */
+int
+imap_fetch_parse(const struct imap_response *r, struct imap_fetch *f,
+    struct error *err)
+{
+	const struct imap_value	*list;
+
+	memset(f, 0, sizeof *f);
+	if (r->type != IMAP_RESP_UNTAGGED || !r->has_number ||
+	    !imap_slice_is(r->name, "FETCH"))
+		return imap_fetch_bad(err, "not a FETCH response");
+	if (r->args.n != 1 || r->args.items[0].type != IMAP_V_LIST)
+		return imap_fetch_bad(err, "FETCH without a list");
+	list = &r->args.items[0];
+	if (list->n % 2 != 0)
+		return imap_fetch_bad(err, "FETCH list of odd length");
+	f->seq = r->number;
+	for (size_t i = 0; i < list->n; i += 2) {
+		if (list->items[i].type != IMAP_V_ATOM) {
+			imap_fetch_fini(f);
+			return imap_fetch_bad(err, "FETCH item name");
+		}
+		if (imap_fetch_item(f, &list->items[i], &list->items[i + 1],
+		    err) == -1) {
+			imap_fetch_fini(f);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Free the envelope's address arrays. */
+void
+imap_fetch_fini(struct imap_fetch *f)
+{
+	imap_envelope_fini(&f->env);
+	memset(f, 0, sizeof *f);
+}
+
+/* Read exactly n decimal digits at p. */
+static int
+imap_digits(const char *p, size_t n, int *out)
+{
+	int	 v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static int64_t
+imap_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t	 era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Parse "dd-Mon-yyyy hh:mm:ss +zzzz" (day may be " d" or "d"). */
+int
+imap_parse_internaldate(const char *in, size_t len, int64_t *out)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char		 s[26];
+	int		 day, mon = -1, year, hh, mm, ss, zh, zm;
+	int64_t		 t;
+
+	if (len == 25) {
+		s[0] = '0';
+		memcpy(s + 1, in, 25);
+	} else if (len == 26) {
+		memcpy(s, in, 26);
+		if (s[0] == ' ')
+			s[0] = '0';
+	} else
+		return -1;
+	if (s[2] != '-' || s[6] != '-' || s[11] != ' ' || s[14] != ':' ||
+	    s[17] != ':' || s[20] != ' ' || (s[21] != '+' && s[21] != '-'))
+		return -1;
+	for (int i = 0; i < 12; i++) {
+		if (strncasecmp(s + 3, months + 3 * i, 3) == 0)
+			mon = i + 1;
+	}
+	if (mon == -1 || imap_digits(s, 2, &day) == -1 ||
+	    imap_digits(s + 7, 4, &year) == -1 ||
+	    imap_digits(s + 12, 2, &hh) == -1 ||
+	    imap_digits(s + 15, 2, &mm) == -1 ||
+	    imap_digits(s + 18, 2, &ss) == -1 ||
+	    imap_digits(s + 22, 2, &zh) == -1 ||
+	    imap_digits(s + 24, 2, &zm) == -1)
+		return -1;
+	if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 ||
+	    zm > 59)
+		return -1;
+	t = imap_days_from_civil(year, mon, day) * 86400 + hh * 3600 +
+	    mm * 60 + ss;
+	t += (s[21] == '+' ? -1 : 1) * (int64_t)(zh * 3600 + zm * 60);
+	*out = t;
+	return 0;
+}
+
+/* Read "* LIST (attrs) delim name". */
+int
+imap_list_parse(const struct imap_response *r, struct imap_list *l,
+    struct error *err)
+{
+	const struct imap_value	*a, *d, *nm;
+
+	memset(l, 0, sizeof *l);
+	if (r->type != IMAP_RESP_UNTAGGED || (!imap_slice_is(r->name, "LIST")
+	    && !imap_slice_is(r->name, "LSUB")) || r->args.n < 3)
+		return imap_fetch_bad(err, "not a LIST response");
+	a = &r->args.items[0];
+	d = &r->args.items[1];
+	nm = &r->args.items[2];
+	if (a->type != IMAP_V_LIST)
+		return imap_fetch_bad(err, "LIST attributes");
+	for (size_t i = 0; i < a->n; i++) {
+		if (imap_value_is(&a->items[i], "\\Noselect"))
+			l->attrs |= IMAP_LIST_NOSELECT;
+		else if (imap_value_is(&a->items[i], "\\NonExistent"))
+			l->attrs |= IMAP_LIST_NOSELECT | IMAP_LIST_NONEXISTENT;
+		else if (imap_value_is(&a->items[i], "\\Noinferiors"))
+			l->attrs |= IMAP_LIST_NOINFERIORS;
+	}
+	if (d->type == IMAP_V_STRING && d->len == 1)
+		l->delim = d->s[0];
+	else if (d->type != IMAP_V_NIL)
+		return imap_fetch_bad(err, "LIST delimiter");
+	if (nm->type != IMAP_V_STRING && nm->type != IMAP_V_ATOM)
+		return imap_fetch_bad(err, "LIST mailbox name");
+	l->name = imap_value_slice(nm);
+	if (l->name.len == 0 || memchr(l->name.p, '\0', l->name.len) != NULL)
+		return imap_fetch_bad(err, "LIST mailbox name");
+	return 0;
+}

@@ -1,0 +1,354 @@
+/*
+ * imap_message.c - one message at a time: FETCH data into a cache row,
+ * downloading a whole message, and changing flags.
+ *
+ * Bodies are fetched with BODY.PEEK[] (RFC 3501 6.4.5) so that reading a
+ * message never sets \Seen behind the user's back; flags change only
+ * through UID STORE ... FLAGS.SILENT (6.4.6, 6.4.8), never on read-only
+ * accounts.  Header text from the envelope is decoded here (RFC 2047 via
+ * src/mime) but not sanitised: the UI does that on display.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mime/mime.h"
+#include "net/imap_driver.h"
+#include "util/buf.h"
+#include "util/xmalloc.h"
+
+#define IMAP_TO_MAX		4096	/* the To: line kept in the cache */
+#define IMAP_STORE_CHUNK	500	/* UIDs per UID STORE command */
+
+/* A UID given as decimal text (1 to 2^32-1). */
+int
+imap_uid_parse(const char *s, uint32_t *uid)
+{
+	struct imap_slice	 sl = { s, s != NULL ? strlen(s) : 0 };
+	uint64_t		 n;
+
+	if (s == NULL || imap_parse_number(sl, UINT32_MAX, &n) == -1 || n == 0)
+		return -1;
+	*uid = (uint32_t)n;
+	return 0;
+}
+
+/* An RFC 2047-decoded copy of a header slice; NULL for NIL or empty. */
+static char *
+imap_decode(struct imap_slice s)
+{
+	if (s.p == NULL || s.len == 0)
+		return NULL;
+	return mime_rfc2047_decode(s.p, s.len);
+}
+
+/* Append "mailbox@host" (or what of it is there). */
+static void
+imap_addr_spec(struct buf *b, const struct imap_address *a)
+{
+	if (a->mailbox.p != NULL)
+		buf_add(b, a->mailbox.p, a->mailbox.len);
+	if (a->mailbox.p != NULL && a->host.p != NULL) {
+		buf_addc(b, '@');
+		buf_add(b, a->host.p, a->host.len);
+	}
+}
+
+/* "mailbox@host" of an address as a new string, or NULL. */
+static char *
+imap_addr_dup(const struct imap_address *a)
+{
+	struct buf	 b;
+
+	if (a->mailbox.p == NULL)
+		return NULL;
+	buf_init(&b, 2048);
+	imap_addr_spec(&b, a);
+	return buf_take(&b);
+}
+
+/*
+ * The address list as one line: "Name <a@b>, c@d, group: e@f;".  Capped
+ * at IMAP_TO_MAX bytes (a long list is cut, not an error).
+ */
+static char *
+imap_addr_line(const struct imap_addr_list *l)
+{
+	struct buf	 b;
+	char		*name;
+	bool		 sep = false;
+
+	if (l->n == 0)
+		return NULL;
+	buf_init(&b, IMAP_TO_MAX);
+	for (size_t i = 0; i < l->n && !b.too_big; i++) {
+		const struct imap_address	*a = &l->v[i];
+
+		if (imap_address_is_group_end(a)) {
+			if (b.len > 0 && b.data[b.len - 1] == ' ')
+				b.data[--b.len] = '\0';
+			buf_addc(&b, ';');
+			sep = true;
+			continue;
+		}
+		if (sep)
+			buf_adds(&b, ", ");
+		if (imap_address_is_group_start(a)) {
+			name = imap_decode(a->mailbox);
+			buf_adds(&b, name != NULL ? name : "");
+			buf_adds(&b, ": ");
+			free(name);
+			sep = false;
+			continue;
+		}
+		sep = true;
+		if ((name = imap_decode(a->name)) != NULL) {
+			buf_adds(&b, name);
+			buf_adds(&b, " <");
+			imap_addr_spec(&b, a);
+			buf_addc(&b, '>');
+			free(name);
+		} else
+			imap_addr_spec(&b, a);
+	}
+	if (b.len == 0) {
+		buf_fini(&b);
+		return NULL;
+	}
+	return buf_take(&b);
+}
+
+/* The first real address of a list (group markers skipped), or NULL. */
+static const struct imap_address *
+imap_first_addr(const struct imap_addr_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->v[i].host.p != NULL)
+			return &l->v[i];
+	}
+	return NULL;
+}
+
+/* IMAP system flags to cache flags. */
+static unsigned
+imap_flags_to_cache(unsigned f)
+{
+	unsigned	 c = 0;
+
+	c |= (f & IMAP_FLAG_SEEN) ? CACHE_FLAG_SEEN : 0;
+	c |= (f & IMAP_FLAG_ANSWERED) ? CACHE_FLAG_ANSWERED : 0;
+	c |= (f & IMAP_FLAG_FLAGGED) ? CACHE_FLAG_FLAGGED : 0;
+	c |= (f & IMAP_FLAG_DELETED) ? CACHE_FLAG_DELETED : 0;
+	c |= (f & IMAP_FLAG_DRAFT) ? CACHE_FLAG_DRAFT : 0;
+	c |= (f & IMAP_FLAG_RECENT) ? CACHE_FLAG_RECENT : 0;
+	return c;
+}
+
+/* Fill a cache message from FETCH data. */
+void
+imap_msg_from_fetch(const struct imap_fetch *f, int64_t folder_id,
+    struct cache_msg *m)
+{
+	const struct imap_address	*from;
+	int64_t				 d;
+
+	memset(m, 0, sizeof *m);
+	m->folder_id = folder_id;
+	m->remote_id = xasprintf("%" PRIu32, f->uid);
+	if (f->have & IMAP_FETCH_INTERNALDATE)
+		m->date = f->internaldate;
+	else if (f->env.date.p != NULL &&
+	    (d = mime_parse_date(f->env.date.p, f->env.date.len)) != -1)
+		m->date = d;
+	if ((from = imap_first_addr(&f->env.from)) != NULL) {
+		m->from_name = imap_decode(from->name);
+		m->from_addr = imap_addr_dup(from);
+	}
+	m->to = imap_addr_line(&f->env.to);
+	m->subject = imap_decode(f->env.subject);
+	m->message_id = imap_slice_dup(f->env.message_id);
+	m->in_reply_to = imap_slice_dup(f->env.in_reply_to);
+	m->size = (int64_t)f->size;
+	m->flags = imap_flags_to_cache(f->flags);
+}
+
+struct imap_body_ctx {
+	struct cache			*cache;
+	const struct cache_folder	*folder;
+	uint32_t			 uid;
+	bool				 done;
+};
+
+/* Store the message (row and body) from the FETCH that carries it. */
+static int
+imap_body_one(void *arg, const struct imap_response *r, struct error *err)
+{
+	struct imap_body_ctx	*ctx = arg;
+	struct imap_fetch	 f;
+	struct cache_msg	 m;
+	int			 rc = -1;
+
+	if (!imap_slice_is(r->name, "FETCH"))
+		return 0;
+	if (imap_fetch_parse(r, &f, err) == -1) {
+		err->scope = ERR_SCOPE_MESSAGE;
+		return -1;
+	}
+	if (!(f.have & IMAP_FETCH_UID) || f.uid != ctx->uid ||
+	    !(f.have & IMAP_FETCH_BODY) || !(f.have & IMAP_FETCH_ENVELOPE)) {
+		imap_fetch_fini(&f);
+		return 0;	/* some other update */
+	}
+	/*
+	 * The envelope and flags come with the body, so the row is put again
+	 * from the same FETCH: it gives the row id and fresh flags at once.
+	 */
+	imap_msg_from_fetch(&f, ctx->folder->id, &m);
+	if (cache_msg_put(ctx->cache, &m, err) == 0 &&
+	    cache_body_put(ctx->cache, m.id, f.body.p, f.body.len, err) == 0) {
+		ctx->done = true;
+		rc = 0;
+	}
+	cache_msg_fini(&m);
+	imap_fetch_fini(&f);
+	return rc;
+}
+
+/* Download one whole message into the cache. */
+int
+imap_fetch_message(struct account *a, const struct cache_folder *folder,
+    const char *remote_id, struct cache *cache, struct error *err)
+{
+	struct imap_account	*ia = imap_account_get(a);
+	struct imap_body_ctx	 ctx = { cache, folder, 0, false };
+
+	if (imap_uid_parse(remote_id, &ctx.uid) == -1) {
+		return error_set(err, ERR_NOTFOUND, ERR_SCOPE_MESSAGE,
+		    "not an IMAP UID: %.20s", remote_id ? remote_id : "");
+	}
+	if (imap_select(ia, folder->remote_name, err) == -1)
+		return -1;
+	/* Always PEEK: opening a message must not set \Seen by itself. */
+	if (imap_conn_run(ia->conn, imap_body_one, &ctx, err,
+	    "UID FETCH %" PRIu32 " (UID FLAGS INTERNALDATE RFC822.SIZE "
+	    "ENVELOPE BODY.PEEK[])", ctx.uid) == -1)
+		return -1;
+	if (!ctx.done) {
+		return error_set(err, ERR_NOTFOUND, ERR_SCOPE_MESSAGE,
+		    "message %" PRIu32 " is no longer in %s", ctx.uid,
+		    folder->name);
+	}
+	return 0;
+}
+
+/* The "(\Seen \Flagged)" list of cache flags; empty if none. */
+static void
+imap_flag_list(struct buf *b, unsigned flags)
+{
+	static const struct {
+		unsigned	 bit;
+		const char	*name;
+	} map[] = {
+		{ CACHE_FLAG_SEEN, "\\Seen" },
+		{ CACHE_FLAG_ANSWERED, "\\Answered" },
+		{ CACHE_FLAG_FLAGGED, "\\Flagged" },
+		{ CACHE_FLAG_DELETED, "\\Deleted" },
+		{ CACHE_FLAG_DRAFT, "\\Draft" },
+	};
+
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+		if (!(flags & map[i].bit))
+			continue;
+		buf_addc(b, b->len == 0 ? '(' : ' ');
+		buf_adds(b, map[i].name);
+	}
+	if (b->len > 0)
+		buf_addc(b, ')');
+}
+
+/* UID STORE one chunk of UIDs: +FLAGS.SILENT then -FLAGS.SILENT. */
+static int
+imap_store_chunk(struct imap_account *ia, const char *set, unsigned add,
+    unsigned remove, struct error *err)
+{
+	struct buf	 fl;
+	int		 rc = 0;
+
+	buf_init(&fl, 256);
+	imap_flag_list(&fl, add);
+	if (fl.len > 0)
+		rc = imap_conn_run(ia->conn, NULL, NULL, err,
+		    "UID STORE %s +FLAGS.SILENT %s", set, fl.data);
+	buf_reset(&fl);
+	imap_flag_list(&fl, remove);
+	if (rc == 0 && fl.len > 0)
+		rc = imap_conn_run(ia->conn, NULL, NULL, err,
+		    "UID STORE %s -FLAGS.SILENT %s", set, fl.data);
+	buf_fini(&fl);
+	return rc;
+}
+
+/* Record flags the server accepted in the cache (rows may be gone). */
+static int
+imap_store_cache(struct cache *cache, const struct cache_folder *folder,
+    const char *const *ids, size_t n, unsigned add, unsigned remove,
+    struct error *err)
+{
+	struct cache_msg	m;
+	int			rc;
+
+	for (size_t i = 0; i < n; i++) {
+		rc = cache_msg_find(cache, folder->id, ids[i], &m, err);
+		if (rc == 0)
+			rc = cache_msg_set_flags(cache, folder->id, ids[i],
+			    (m.flags | add) & ~remove, err);
+		cache_msg_fini(&m);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Add and remove flags on the server, then in the cache. */
+int
+imap_store_flags(struct account *a, const struct cache_folder *folder,
+    const char *const *ids, size_t n, unsigned add, unsigned remove,
+    struct cache *cache, struct error *err)
+{
+	struct imap_account	*ia = imap_account_get(a);
+	struct buf		 set;
+	uint32_t		 uid;
+	int			 rc = -1;
+
+	if (a->cfg->read_only) {
+		return error_set(err, ERR_READONLY, ERR_SCOPE_OP,
+		    "account %s is read-only", a->cfg->name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (imap_uid_parse(ids[i], &uid) == -1)
+			return error_set(err, ERR_NOTFOUND, ERR_SCOPE_MESSAGE,
+			    "not an IMAP UID: %.20s", ids[i]);
+	}
+	add &= ~CACHE_FLAG_RECENT;	/* \Recent cannot be stored */
+	remove &= ~CACHE_FLAG_RECENT;
+	if (n == 0 || (add == 0 && remove == 0))
+		return 0;
+	if (imap_select(ia, folder->remote_name, err) == -1)
+		return -1;
+	buf_init(&set, 0);
+	for (size_t i = 0; i < n; i++) {
+		imap_uid_parse(ids[i], &uid);
+		buf_printf(&set, "%s%" PRIu32, set.len > 0 ? "," : "", uid);
+		if ((i + 1) % IMAP_STORE_CHUNK != 0 && i + 1 < n)
+			continue;
+		if (imap_store_chunk(ia, set.data, add, remove, err) == -1)
+			goto out;
+		buf_reset(&set);
+	}
+	rc = imap_store_cache(cache, folder, ids, n, add, remove, err);
+
+out:
+	buf_fini(&set);
+	return rc;
+}

@@ -1,0 +1,504 @@
+/*
+ * test_imap_conn.c - the IMAP connection against a scripted server:
+ * greeting, STARTTLS, login choices, redaction, errors.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net/imap_conn.h"
+#include "test_imap_mock.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+static struct config_account cfg;
+
+/* A plain-text account "user"/"pass" on the mock. */
+static void
+cfg_reset(enum config_security sec)
+{
+	memset(&cfg, 0, sizeof cfg);
+	cfg.name = (char *)"test";
+	cfg.driver = (char *)"imap";
+	cfg.host = (char *)"mock.example";
+	cfg.port = (char *)"143";
+	cfg.user = (char *)"user";
+	cfg.password = (char *)"pass";
+	cfg.security = sec;
+	cfg.timeout_ms = 1000;
+	cfg.connect_timeout_ms = 1000;
+}
+
+/* Assert the client sent exactly want. */
+static void
+sent_is(const char *want)
+{
+	ck_assert_str_eq(buf_str(&mock.sent), want);
+}
+
+/* Connect and log in as the account says; returns the connection. */
+static struct imap_conn *
+connect_login(struct error *err, int *rc)
+{
+	struct imap_conn	*c = NULL;
+
+	error_clear(err);
+	*rc = imap_conn_connect(&cfg, -1, &c, err);
+	if (*rc == 0)
+		*rc = imap_conn_login(c, cfg.user, cfg.password, err);
+	return c;
+}
+
+START_TEST(test_redact)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;
+	} cases[] = {
+		{ "a1 LOGIN user \"pass word\"\r\n", "a1 LOGIN <redacted>" },
+		{ "a1 login {4+}\r\n", "a1 login <redacted>" },
+		{ "a2 AUTHENTICATE PLAIN AHVzZXIAcGFzcw==\r\n",
+		    "a2 AUTHENTICATE PLAIN <redacted>" },
+		{ "a2 AUTHENTICATE PLAIN\r\n", "a2 AUTHENTICATE PLAIN" },
+		{ "a3 SELECT INBOX\r\n", "a3 SELECT INBOX\r\n" },
+		{ "a4 LOGINX y\r\n", "a4 LOGINX y\r\n" },
+	};
+	struct buf	 b;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		buf_init(&b, 0);
+		imap_redact(cases[i].in, strlen(cases[i].in), &b);
+		ck_assert_str_eq(buf_str(&b), cases[i].out);
+		ck_assert_ptr_null(strstr(buf_str(&b), "pass"));
+		ck_assert_ptr_null(strstr(buf_str(&b), "AHVz"));
+		buf_fini(&b);
+	}
+}
+END_TEST
+
+START_TEST(test_plain_sasl_ir)
+{
+	static const char *const script[] = {
+		"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi\r\n",
+		"a1 OK [CAPABILITY IMAP4rev1 IDLE] Logged in\r\n",
+		NULL
+	};
+	struct imap_conn	*c;
+	struct error		 err;
+	int			 rc;
+
+	cfg_reset(CONFIG_SEC_NONE);
+	mock_start(script, 0);
+	c = connect_login(&err, &rc);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	sent_is("a1 AUTHENTICATE PLAIN AHVzZXIAcGFzcw==\r\n");
+	ck_assert_uint_eq(c->caps, IMAP_CAP_IMAP4REV1 | IMAP_CAP_IDLE);
+	ck_assert(mock_done());
+	ck_assert(!mock.tls);
+	imap_conn_free(c);
+	ck_assert_int_eq(mock.freed, 1);
+}
+END_TEST
+
+START_TEST(test_plain_continuation_drip)
+{
+	static const char *const script[] = {
+		"* OK hi\r\n",
+		"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\na1 OK\r\n",
+		"+ \r\n",
+		"a2 OK done\r\n",
+		"* CAPABILITY IMAP4rev1 AUTH=PLAIN IDLE\r\na3 OK\r\n",
+		NULL
+	};
+	struct imap_conn	*c;
+	struct error		 err;
+	int			 rc;
+
+	cfg_reset(CONFIG_SEC_NONE);
+	mock_start(script, 1);		/* one byte per read */
+	c = connect_login(&err, &rc);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	sent_is("a1 CAPABILITY\r\n"
+	    "a2 AUTHENTICATE PLAIN\r\n"
+	    "AHVzZXIAcGFzcw==\r\n"
+	    "a3 CAPABILITY\r\n");
+	ck_assert(c->caps & IMAP_CAP_IDLE);
+	ck_assert(mock_done());
+	imap_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_login_quoted)
+{
+	static const char *const script[] = {
+		"* OK [CAPABILITY IMAP4rev1] hi\r\n",
+		"a1 OK [CAPABILITY IMAP4rev1] ok\r\n",
+		NULL
+	};
+	struct imap_conn	*c;
+	struct error		 err;
+	int			 rc;
+
+	cfg_reset(CONFIG_SEC_NONE);
+	cfg.password = (char *)"p\"a\\ss";
+	mock_start(script, 0);
+	c = connect_login(&err, &rc);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	sent_is("a1 LOGIN \"user\" \"p\\\"a\\\\ss\"\r\n");
+	imap_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_login_disabled)
+{
+	static const char *const script[] = {
+		"* OK hi\r\n",
+		"* CAPABILITY IMAP4rev1 LOGINDISABLED\r\na1 OK\r\n",
+		NULL
+	};
+	struct imap_conn	*c;
+	struct error		 err;
+	int			 rc;
+
+	cfg_reset(CONFIG_SEC_NONE);
+	mock_start(script, 0);
+	c = connect_login(&err, &rc);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err.code, ERR_AUTH);
+	ck_assert_ptr_nonnull(strstr(err.msg, "LOGINDISABLED"));
+	sent_is("a1 CAPABILITY\r\n");	/* the password never left */
+	imap_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_auth_failed)
+{
+	static const char *const script[] = {
+		"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi\r\n",
+		"a1 NO [AUTHENTICATIONFAILED] Invalid credentials\r\n",
+		NULL
+	};
+	struct imap_conn	*c;
+	struct error		 err;
+	int			 rc;
+
+	cfg_reset(CONFIG_SEC_NONE);
+	mock_start(script, 0);
+	c = connect_login(&err, &rc);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err.code, ERR_AUTH);
+	ck_assert_int_eq(err.scope, ERR_SCOPE_ACCOUNT);
+	ck_assert_str_eq(err.msg, "authentication failed: Invalid credentials");
+	imap_conn_free(c);
+}
+END_TEST
+
+/* Read a whole file into a new string. */
+static char *
+slurp(const char *path)
+{
+	FILE	*f = fopen(path, "r");
+	char	*p = xcalloc(1, 65536);
+
+	ck_assert_ptr_nonnull(f);
+	fread(p, 1, 65535, f);
+	fclose(f);
+	return p;
+}
+
+START_TEST(test_trace_redacted)
+{
+	static const char *const plain[] = {
+		"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n",
+		"+ \r\n",
+		"a1 OK [CAPABILITY IMAP4rev1] done\r\n",
+		NULL
+	};
+	static const char *const ir[] = {
+		"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi\r\n",
+		"a1 OK [CAPABILITY IMAP4rev1] done\r\n",
+		NULL
+	};
+	static const char *const login[] = {
+		"* OK [CAPABILITY IMAP4rev1] hi\r\n",
+		"a1 OK [CAPABILITY IMAP4rev1] done\r\n",
+		NULL
+	};
+	const char *const	*scripts[] = { plain, ir, login };
+	char			 path[] = "/tmp/test_imap_trace.XXXXXX";
+	struct imap_conn	*c;
+	struct error		 err;
+	char			*log;
+	int			 fd, rc;
+
+	ck_assert_int_ne(fd = mkstemp(path), -1);
+	close(fd);
+	ck_assert_int_eq(log_open(path, LOG_TRACE, "imap"), 0);
+	for (size_t i = 0; i < 3; i++) {
+		cfg_reset(CONFIG_SEC_NONE);
+		cfg.password = (char *)"s3cr3t-PW";
+		mock_start(scripts[i], 0);
+		c = connect_login(&err, &rc);
+		ck_assert_msg(rc == 0, "%s", err.msg);
+		/* The secret did go to the server... */
+		ck_assert(strstr(buf_str(&mock.sent), "s3cr3t-PW") != NULL ||
+		    strstr(buf_str(&mock.sent), "AHVzZXIAczNjcjN0LVBX") != NULL);
+		imap_conn_free(c);
+	}
+	log_close();
+	log = slurp(path);
+	unlink(path);
+	/* ...but not to the log, in any form. */
+	ck_assert_ptr_nonnull(strstr(log, "<redacted>"));
+	ck_assert_ptr_nonnull(strstr(log, "AUTHENTICATE PLAIN"));
+	ck_assert_ptr_nonnull(strstr(log, "LOGIN"));
+	ck_assert_ptr_nonnull(strstr(log, "* OK"));	/* the trace works */
+	ck_assert_ptr_null(strstr(log, "s3cr3t"));
+	ck_assert_ptr_null(strstr(log, "AHVzZXIAczNjcjN0LVBX"));
+	ck_assert_ptr_null(strstr(log, "czNjcjN0"));
+	free(log);
+}
+END_TEST
+
+START_TEST(test_starttls_discards)
+{
+	static const char *const script[] = {
+		"* OK hi\r\n",
+		"* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\na1 OK\r\n",
+		/* Injected behind the OK: must be thrown away. */
+		"a2 OK Begin TLS\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n",
+		MOCK_TLS,
+		"* CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR\r\na3 OK\r\n",
+		"a4 OK in\r\n",
+		"* CAPABILITY IMAP4rev1\r\na5 OK\r\n",
+		NULL
+	};
+	struct imap_conn	*c;
+	struct error		 err;
+	int			 rc;
+
+	cfg_reset(CONFIG_SEC_STARTTLS);
+	mock_start(script, 0);
+	c = connect_login(&err, &rc);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert(mock.tls);
+	sent_is("a1 CAPABILITY\r\n"
+	    "a2 STARTTLS\r\n"
+	    "a3 CAPABILITY\r\n"
+	    "a4 AUTHENTICATE PLAIN AHVzZXIAcGFzcw==\r\n"
+	    "a5 CAPABILITY\r\n");
+	ck_assert(mock_done());
+	imap_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_starttls_required)
+{
+	static const char *const nocap[] = {
+		"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n",
+		NULL
+	};
+	static const char *const preauth[] = {
+		"* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n",
+		NULL
+	};
+	static const char *const refused[] = {
+		"* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n",
+		"a1 NO not now\r\n",
+		NULL
+	};
+	const char *const	*scripts[] = { nocap, preauth, refused };
+	const char		*sent[] = { "", "", "a1 STARTTLS\r\n" };
+	struct imap_conn	*c;
+	struct error		 err;
+	int			 rc;
+
+	for (size_t i = 0; i < 3; i++) {
+		cfg_reset(CONFIG_SEC_STARTTLS);
+		mock_start(scripts[i], 0);
+		c = connect_login(&err, &rc);
+		ck_assert_int_eq(rc, -1);
+		ck_assert_ptr_null(c);
+		ck_assert_int_eq(err.code, ERR_TLS);
+		ck_assert_int_eq(err.scope, ERR_SCOPE_ACCOUNT);
+		ck_assert(!mock.tls);
+		sent_is(sent[i]);		/* never a password */
+		ck_assert_int_eq(mock.freed, 1);
+	}
+}
+END_TEST
+
+START_TEST(test_implicit_preauth)
+{
+	static const char *const script[] = {
+		MOCK_TLS,
+		"* PREAUTH [CAPABILITY IMAP4rev1] welcome back\r\n",
+		NULL
+	};
+	struct imap_conn	*c;
+	struct error		 err;
+	int			 rc;
+
+	cfg_reset(CONFIG_SEC_IMPLICIT);
+	mock_start(script, 0);
+	c = connect_login(&err, &rc);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert(mock.tls);
+	ck_assert(c->preauth);
+	sent_is("");
+	imap_conn_free(c);
+}
+END_TEST
+
+/* Count untagged responses. */
+static int
+count_untagged(void *arg, const struct imap_response *r, struct error *err)
+{
+	(void)r;
+	(void)err;
+	(*(int *)arg)++;
+	return 0;
+}
+
+START_TEST(test_untagged_anytime)
+{
+	static const char *const script[] = {
+		"* OK [CAPABILITY IMAP4rev1] hi\r\n",
+		"* 5 EXISTS\r\n* 2 EXPUNGE\r\n* OK [UIDVALIDITY 7] x\r\n"
+		"* FLAGS (\\Seen)\r\na1 OK\r\n",
+		"* BYE bored\r\n",
+		NULL
+	};
+	struct imap_conn	*c = NULL;
+	struct error		 err;
+	int			 n = 0;
+
+	cfg_reset(CONFIG_SEC_NONE);
+	mock_start(script, 3);
+	ck_assert_int_eq(imap_conn_connect(&cfg, -1, &c, &err), 0);
+	ck_assert_int_eq(imap_conn_run(c, count_untagged, &n, &err, "NOOP"),
+	    0);
+	ck_assert_int_eq(n, 4);
+	ck_assert_uint_eq(c->exists, 4);
+	ck_assert_uint_eq(c->uidvalidity, 7);
+	/* BYE then the end of the stream: the error says why. */
+	ck_assert_int_eq(imap_conn_run(c, NULL, NULL, &err, "NOOP"), -1);
+	ck_assert_int_eq(err.code, ERR_NET);
+	ck_assert_int_eq(err.scope, ERR_SCOPE_ACCOUNT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "bored"));
+	ck_assert(imap_conn_broken(c));
+	imap_conn_free(c);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+	static const char *const cancel[] = {
+		"* OK [CAPABILITY IMAP4rev1] hi\r\n", "* 1 EXI", MOCK_CANCEL,
+		NULL
+	};
+	static const char *const badtag[] = {
+		"* OK [CAPABILITY IMAP4rev1] hi\r\n", "zz OK\r\n", NULL
+	};
+	static const char *const toobig[] = {
+		"* OK [CAPABILITY IMAP4rev1] hi\r\n",
+		"* 1 FETCH (BODY[] {99999999999}\r\n", NULL
+	};
+	static const char *const garbage[] = {
+		"* OK [CAPABILITY IMAP4rev1] hi\r\n", "\"\r\n", NULL
+	};
+	static const char *const no[] = {
+		"* OK [CAPABILITY IMAP4rev1] hi\r\n", "a1 NO [TRYCREATE] no\r\n",
+		NULL
+	};
+	static const char *const bye[] = {
+		"* BYE [UNAVAILABLE] try later\r\n", NULL
+	};
+	const char *const	*scripts[] = { cancel, badtag, toobig, garbage,
+	    no, bye };
+	enum error_code		 codes[] = { ERR_CANCELLED, ERR_PROTOCOL,
+	    ERR_TOOBIG, ERR_PROTOCOL, ERR_SERVER, ERR_SERVER };
+	struct imap_conn	*c;
+	struct error		 err;
+
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+		cfg_reset(CONFIG_SEC_NONE);
+		mock_start(scripts[i], 0);
+		c = NULL;
+		if (i == 5) {
+			ck_assert_int_eq(imap_conn_connect(&cfg, -1, &c, &err),
+			    -1);
+			ck_assert_ptr_nonnull(strstr(err.msg, "try later"));
+		} else {
+			ck_assert_int_eq(imap_conn_connect(&cfg, -1, &c, &err),
+			    0);
+			ck_assert_int_eq(imap_conn_run(c, NULL, NULL, &err,
+			    "CHECK"), -1);
+		}
+		ck_assert_msg(err.code == codes[i], "case %zu: %d %s", i,
+		    err.code, err.msg);
+		if (codes[i] == ERR_SERVER && i == 4) {
+			/* A NO leaves the connection usable. */
+			ck_assert_int_eq(err.scope, ERR_SCOPE_OP);
+			ck_assert(!imap_conn_broken(c));
+			ck_assert_str_eq(err.msg, "mock.example: CHECK: no");
+		} else {
+			ck_assert_int_eq(err.scope, ERR_SCOPE_ACCOUNT);
+			ck_assert(c == NULL || imap_conn_broken(c));
+		}
+		imap_conn_free(c);
+	}
+}
+END_TEST
+
+START_TEST(test_quote)
+{
+	struct buf	 b;
+
+	buf_init(&b, 0);
+	ck_assert_int_eq(imap_quote(&b, "a \"b\" \\c"), 0);
+	ck_assert_str_eq(buf_str(&b), "\"a \\\"b\\\" \\\\c\"");
+	buf_reset(&b);
+	ck_assert_int_eq(imap_quote(&b, "a\r\nb"), -1);
+	ck_assert_int_eq(imap_quote(&b, "caf\xc3\xa9"), -1);
+	buf_fini(&b);
+}
+END_TEST
+
+/* The suite. */
+static Suite *
+imap_conn_suite(void)
+{
+	Suite	*s = suite_create("imap_conn");
+	TCase	*tc = tcase_create("core");
+
+	tcase_add_test(tc, test_redact);
+	tcase_add_test(tc, test_plain_sasl_ir);
+	tcase_add_test(tc, test_plain_continuation_drip);
+	tcase_add_test(tc, test_login_quoted);
+	tcase_add_test(tc, test_login_disabled);
+	tcase_add_test(tc, test_auth_failed);
+	tcase_add_test(tc, test_trace_redacted);
+	tcase_add_test(tc, test_starttls_discards);
+	tcase_add_test(tc, test_starttls_required);
+	tcase_add_test(tc, test_implicit_preauth);
+	tcase_add_test(tc, test_untagged_anytime);
+	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_quote);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(imap_conn_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,40 @@
+/*
+ * test_imap_mock.h - a scripted stand-in for src/net/stream*.c and the
+ * few core functions the IMAP driver calls, for in-process transcript
+ * tests: the server side is a list of packets, the client's bytes are
+ * recorded and compared exactly.
+ */
+#ifndef PETREL_TEST_IMAP_MOCK_H
+#define PETREL_TEST_IMAP_MOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+/* Script markers: a TLS handshake point, and a cancelled read. */
+#define MOCK_TLS	"\001TLS"
+#define MOCK_CANCEL	"\001CANCEL"
+
+struct mock {
+	const char *const	*script;	/* packets, NULL-terminated */
+	size_t			 step;
+	size_t			 off;		/* within the current packet */
+	size_t			 chunk;		/* max bytes a read; 0: all */
+	bool			 tls;		/* handshake done */
+	bool			 connected;
+	int			 freed;
+	struct buf		 sent;		/* what the client wrote */
+	char			 status[256];	/* last account_status text */
+};
+
+extern struct mock mock;
+
+/* Reset the mock with a server script. */
+void	 mock_start(const char *const *script, size_t chunk);
+/* Whether the whole script was read. */
+bool	 mock_done(void);
+/* A stream over the mock (what stream_tcp_connect returns). */
+struct stream *mock_stream(void);
+
+#endif
