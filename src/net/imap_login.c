@@ -175,8 +175,8 @@ static int
 imap_auth_refused(struct imap_conn *c, struct error *err)
 {
 	return error_set(err, ERR_AUTH, ERR_SCOPE_ACCOUNT,
-	    "authentication failed: %.*s", (int)c->resp.text.len,
-	    c->resp.text.p);
+	    "authentication failed (server said: %.*s)",
+	    (int)c->resp.text.len, c->resp.text.p);
 }
 
 /* After a failed login command: a refusal becomes ERR_AUTH. */

@@ -25,6 +25,8 @@ struct stream_tls {
 	struct stream	 base;		/* first: a struct stream * is ours */
 	SSL_CTX		*ctx;
 	SSL		*ssl;
+	/* The server certificate's fingerprint, noted while verifying. */
+	char		 fingerprint[128];
 };
 
 /* Describe the last OpenSSL error in err, with a prefix. */
@@ -147,27 +149,45 @@ static const struct stream_ops stream_tls_ops = {
 	.free = stream_tls_free,
 };
 
-/* The SHA-256 fingerprint of the peer certificate, "AB:CD:..." (new). */
-static char *
-stream_tls_fingerprint(SSL *ssl)
+/* Write "sha256:AB:CD:..." of a certificate into out. */
+static void
+stream_tls_fingerprint(X509 *cert, char *out, size_t size)
 {
-	X509		*cert;
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen = 0, i;
-	char		*out, *p;
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen = 0, i;
+	size_t		len;
 
-	if ((cert = SSL_get_peer_certificate(ssl)) == NULL)
-		return xstrdup("(no certificate)");
-	if (X509_digest(cert, EVP_sha256(), md, &mdlen) != 1)
-		mdlen = 0;
-	X509_free(cert);
-	out = p = xmalloc(mdlen * 3 + 8);
-	memcpy(p, "sha256:", 7);
-	p += 7;
-	for (i = 0; i < mdlen; i++)
-		p += snprintf(p, 4, "%02X%s", md[i], i + 1 < mdlen ? ":" : "");
-	*p = '\0';
-	return out;
+	if (X509_digest(cert, EVP_sha256(), md, &mdlen) != 1 || mdlen > 32) {
+		snprintf(out, size, "(no fingerprint)");
+		return;
+	}
+	len = (size_t)snprintf(out, size, "sha256:");
+	for (i = 0; i < mdlen && len + 4 <= size; i++)
+		len += (size_t)snprintf(out + len, size - len, "%02X%s", md[i],
+		    i + 1 < mdlen ? ":" : "");
+}
+
+/*
+ * OpenSSL's verify callback: note the server certificate's fingerprint (the
+ * chain's leaf), since after a failed handshake the peer certificate is no
+ * longer available to name in the error.
+ */
+static int
+stream_tls_verify_cb(int ok, X509_STORE_CTX *xs)
+{
+	SSL			*ssl;
+	struct stream_tls	*t;
+	X509			*leaf;
+
+	ssl = X509_STORE_CTX_get_ex_data(xs,
+	    SSL_get_ex_data_X509_STORE_CTX_idx());
+	if (ssl == NULL || (t = SSL_get_app_data(ssl)) == NULL)
+		return ok;
+	if (t->fingerprint[0] == '\0' &&
+	    (leaf = X509_STORE_CTX_get0_cert(xs)) != NULL)
+		stream_tls_fingerprint(leaf, t->fingerprint,
+		    sizeof t->fingerprint);
+	return ok;
 }
 
 /* Build the context: TLS 1.2+, verification and CA store. */
@@ -184,7 +204,7 @@ stream_tls_ctx(const struct stream_tls_config *cfg, const char *peer,
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	SSL_CTX_set_verify(ctx, cfg->verify ? SSL_VERIFY_PEER :
-	    SSL_VERIFY_NONE, NULL);
+	    SSL_VERIFY_NONE, stream_tls_verify_cb);
 	if (cfg->ca_file != NULL) {
 		if (SSL_CTX_load_verify_locations(ctx, cfg->ca_file,
 		    NULL) != 1) {
@@ -227,18 +247,16 @@ stream_tls_set_host(SSL *ssl, const char *host, bool verify)
 static void
 stream_tls_handshake_error(struct stream_tls *t, struct error *err)
 {
-	long	 vr;
-	char	*fp;
+	long	vr;
 
 	vr = SSL_get_verify_result(t->ssl);
 	if (vr == X509_V_OK || err->code == ERR_TIMEOUT ||
 	    err->code == ERR_CANCELLED)
 		return;
-	fp = stream_tls_fingerprint(t->ssl);
 	error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT,
 	    "%s: certificate verification failed: %s (server certificate %s)",
-	    t->base.peer, X509_verify_cert_error_string(vr), fp);
-	free(fp);
+	    t->base.peer, X509_verify_cert_error_string(vr),
+	    t->fingerprint[0] != '\0' ? t->fingerprint : "not received");
 }
 
 /* Handshake over *s and push the TLS layer on success. */
@@ -260,6 +278,7 @@ stream_tls_start(struct stream **sp, const char *host,
 		goto fail;
 	if ((t->ssl = SSL_new(t->ctx)) == NULL ||
 	    SSL_set_fd(t->ssl, lower->fd) != 1 ||
+	    SSL_set_app_data(t->ssl, t) != 1 ||
 	    stream_tls_set_host(t->ssl, host, cfg->verify) == -1) {
 		stream_tls_fail(err, lower->peer, "setup");
 		goto fail;

@@ -117,6 +117,9 @@ before=$(alice_logins)
 write_config "$T/badca.conf" "$DOVECOT_IMAPS_PORT" implicit alice secret "$T/otherca/other.pem"
 t_run badca 30 "$PETREL" -F "$T/badca.conf" sync test
 expect_one_line badca 1 'certificate' 10 "untrusted certificate (implicit TLS)"
+# the error names the server certificate's fingerprint, as openssl sees it
+fp=$(openssl x509 -in "$DOVECOT_DIR/tls/server.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
+assert_grep "sha256:$fp" "$T/badca.err" "untrusted certificate: fingerprint shown"
 write_config "$T/badca2.conf" "$DOVECOT_IMAP_PORT" starttls alice secret "$T/otherca/other.pem"
 t_run badca2 30 "$PETREL" -F "$T/badca2.conf" sync test
 expect_one_line badca2 1 'certificate' 10 "untrusted certificate (STARTTLS)"

@@ -87,7 +87,7 @@ SCENARIOS = [
         (None, GREETING, {}),
         ("a1 AUTHENTICATE PLAIN " + AUTH_B64,
          b"a1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n", {}),
-    ], [], 1, ["authentication failed: Authentication failed."]),
+    ], [], 1, ["authentication failed (server said: Authentication failed.)"]),
 
     ("bye-greeting", [
         (None, b"* BYE [UNAVAILABLE] Server shutting down\r\n", {"close": True}),

@@ -190,7 +190,7 @@ START_TEST(test_auth_failed)
 	ck_assert_int_eq(rc, -1);
 	ck_assert_int_eq(err.code, ERR_AUTH);
 	ck_assert_int_eq(err.scope, ERR_SCOPE_ACCOUNT);
-	ck_assert_str_eq(err.msg, "authentication failed: Invalid credentials");
+	ck_assert_str_eq(err.msg, "authentication failed (server said: Invalid credentials)");
 	imap_conn_free(c);
 }
 END_TEST

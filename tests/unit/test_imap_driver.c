@@ -478,7 +478,7 @@ START_TEST(test_auth_error)
 	ck_assert_int_eq(err.code, ERR_AUTH);
 	ck_assert_int_eq(err.scope, ERR_SCOPE_ACCOUNT);
 	ck_assert_str_eq(err.msg,
-	    "authentication failed: Authentication failed.");
+	    "authentication failed (server said: Authentication failed.)");
 	ck_assert_int_eq(mock.freed, 1);
 	imap_driver_ops.free(a);
 }
