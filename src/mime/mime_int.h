@@ -27,6 +27,9 @@
 /* What mime_utf8_next stores for an invalid sequence. */
 #define MIME_UTF8_BAD		UINT32_C(0xFFFFFFFF)
 
+/* qp.c */
+int	 mime_hex_value(char);
+
 /* charset.c */
 size_t	 mime_utf8_next(const unsigned char *, size_t, uint32_t *);
 bool	 mime_utf8_valid(const char *, size_t);

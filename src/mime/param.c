@@ -179,19 +179,6 @@ mime_param_unquote(const struct mime_param *p, struct buf *out)
 	return 0;
 }
 
-/* The value of a hex digit, or -1. */
-static int
-mime_param_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Append a %XX-encoded value (RFC 2231 section 4) as raw bytes. */
 static void
 mime_param_pct(const char *s, size_t len, struct buf *out)
@@ -201,8 +188,8 @@ mime_param_pct(const char *s, size_t len, struct buf *out)
 
 	for (i = 0; i < len; i++) {
 		if (s[i] == '%' && i + 2 < len &&
-		    (hi = mime_param_hex(s[i + 1])) >= 0 &&
-		    (lo = mime_param_hex(s[i + 2])) >= 0) {
+		    (hi = mime_hex_value(s[i + 1])) >= 0 &&
+		    (lo = mime_hex_value(s[i + 2])) >= 0) {
 			buf_addc(out, (char)(hi << 4 | lo));
 			i += 2;
 		} else

@@ -13,9 +13,9 @@
 #include "mime/mime.h"
 #include "mime/mime_int.h"
 
-/* The value of a hex digit, or -1. */
-static int
-mime_qp_hex(char c)
+/* The value of a hex digit, or -1 (QP, Q words and RFC 2231 use it). */
+int
+mime_hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -42,8 +42,8 @@ mime_qp_line(const char *s, size_t len, struct buf *out, int *soft)
 		end--;
 	for (i = 0; i < end; i++) {
 		if (s[i] != '=' || i + 2 >= end ||
-		    (hi = mime_qp_hex(s[i + 1])) < 0 ||
-		    (lo = mime_qp_hex(s[i + 2])) < 0)
+		    (hi = mime_hex_value(s[i + 1])) < 0 ||
+		    (lo = mime_hex_value(s[i + 2])) < 0)
 			continue;
 		if (buf_add(out, s + run, i - run) == -1 ||
 		    buf_addc(out, (char)(hi << 4 | lo)) == -1)

@@ -110,19 +110,6 @@ mime_ew_parse(struct mime_ew_state *st, size_t off, struct mime_ew *ew)
 	return true;
 }
 
-/* The value of a hex digit, or -1. */
-static int
-mime_ew_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Decode "Q" encoded text (RFC 2047 section 4.2). */
 static int
 mime_ew_q(const char *t, size_t len, struct buf *out)
@@ -136,8 +123,8 @@ mime_ew_q(const char *t, size_t len, struct buf *out)
 		if (c == '_')
 			c = ' ';
 		else if (c == '=' && i + 2 < len &&
-		    (hi = mime_ew_hex(t[i + 1])) >= 0 &&
-		    (lo = mime_ew_hex(t[i + 2])) >= 0) {
+		    (hi = mime_hex_value(t[i + 1])) >= 0 &&
+		    (lo = mime_hex_value(t[i + 2])) >= 0) {
 			c = (char)(hi << 4 | lo);
 			i += 2;
 		}
