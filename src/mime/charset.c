@@ -102,53 +102,6 @@ static const struct mime_cs_alias mime_cs_aliases[] = {
 	{ "mac", MIME_CS_ICONV, "MACINTOSH" },
 };
 
-/* Decode one strict UTF-8 sequence; returns the bytes used (the maximal
- * invalid subpart when *cp is MIME_UTF8_BAD).  len must be > 0. */
-size_t
-mime_utf8_next(const unsigned char *p, size_t len, uint32_t *cp)
-{
-	uint32_t	c = p[0];
-	size_t		need, i;
-	unsigned char	lo = 0x80, hi = 0xbf;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 1;
-		c &= 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 2;
-		c &= 0x0f;
-		if (p[0] == 0xe0)
-			lo = 0xa0;	/* overlong */
-		else if (p[0] == 0xed)
-			hi = 0x9f;	/* surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3;
-		c &= 0x07;
-		if (p[0] == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (p[0] == 0xf4)
-			hi = 0x8f;	/* past U+10FFFF */
-	} else {
-		*cp = MIME_UTF8_BAD;
-		return 1;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= len || p[i] < lo || p[i] > hi) {
-			*cp = MIME_UTF8_BAD;
-			return i;
-		}
-		c = (c << 6) | (p[i] & 0x3f);
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	*cp = c;
-	return need + 1;
-}
-
 /* Whether the bytes are entirely valid UTF-8. */
 bool
 mime_utf8_valid(const char *s, size_t len)
@@ -162,8 +115,8 @@ mime_utf8_valid(const char *s, size_t len)
 			off++;
 			continue;
 		}
-		off += mime_utf8_next(p + off, len - off, &cp);
-		if (cp == MIME_UTF8_BAD)
+		off += utf8_decode(p + off, len - off, &cp);
+		if (cp == UTF8_BAD)
 			return false;
 	}
 	return true;
@@ -210,8 +163,8 @@ mime_utf8_append_valid(struct buf *out, const char *s, size_t len)
 			off++;
 			continue;
 		}
-		n = mime_utf8_next(p + off, len - off, &cp);
-		if (cp != MIME_UTF8_BAD) {
+		n = utf8_decode(p + off, len - off, &cp);
+		if (cp != UTF8_BAD) {
 			off += n;
 			continue;
 		}

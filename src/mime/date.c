@@ -14,6 +14,7 @@
 
 #include "mime/mime.h"
 #include "mime/mime_int.h"
+#include "util/timeconv.h"
 
 /* A cursor over the date text. */
 struct mime_date_lex {
@@ -180,20 +181,6 @@ mime_date_zone(struct mime_date_lex *lx, struct mime_date *d)
 	return true;		/* military and unknown zones: +0000 */
 }
 
-/* Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant). */
-static int64_t
-mime_date_days(int64_t y, int m, int d)
-{
-	int64_t	era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* Whether day d exists in month m of year y. */
 static bool
 mime_date_valid(int64_t y, int m, int d)
@@ -275,6 +262,6 @@ mime_parse_date(const char *s, size_t len)
 	if (d.year < 1000 || d.year > 9999 ||
 	    !mime_date_valid(d.year, d.mon, d.day))
 		return -1;
-	return mime_date_days(d.year, d.mon, d.day) * 86400 +
+	return timeconv_days_from_civil(d.year, d.mon, d.day) * 86400 +
 	    d.hour * 3600 + d.min * 60 + d.sec - d.zone;
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/utf8.h"
 
 /* How deep multiparts and message/rfc822 may nest, and how many parts. */
 #define MIME_DEPTH_MAX		32
@@ -24,14 +25,11 @@
 /* mime_charset_convert: the charset is not known (nothing appended). */
 #define MIME_CHARSET_UNKNOWN	(-2)
 
-/* What mime_utf8_next stores for an invalid sequence. */
-#define MIME_UTF8_BAD		UINT32_C(0xFFFFFFFF)
 
 /* qp.c */
 int	 mime_hex_value(char);
 
 /* charset.c */
-size_t	 mime_utf8_next(const unsigned char *, size_t, uint32_t *);
 bool	 mime_utf8_valid(const char *, size_t);
 int	 mime_utf8_put(struct buf *, uint32_t);
 int	 mime_utf8_append_valid(struct buf *, const char *, size_t);

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "net/imap_parse.h"
+#include "util/timeconv.h"
 #include "util/xmalloc.h"
 
 /* Fail with a protocol error about a FETCH or LIST item. */
@@ -287,20 +288,6 @@ imap_digits(const char *p, size_t n, int *out)
 	return 0;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t
-imap_days_from_civil(int64_t y, int m, int d)
-{
-	int64_t	 era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* Parse "dd-Mon-yyyy hh:mm:ss +zzzz" (day may be " d" or "d"). */
 int
 imap_parse_internaldate(const char *in, size_t len, int64_t *out)
@@ -337,7 +324,7 @@ imap_parse_internaldate(const char *in, size_t len, int64_t *out)
 	if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 ||
 	    zm > 59)
 		return -1;
-	t = imap_days_from_civil(year, mon, day) * 86400 + hh * 3600 +
+	t = timeconv_days_from_civil(year, mon, day) * 86400 + hh * 3600 +
 	    mm * 60 + ss;
 	t += (s[21] == '+' ? -1 : 1) * (int64_t)(zh * 3600 + zm * 60);
 	*out = t;

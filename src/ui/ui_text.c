@@ -8,50 +8,25 @@
 #include <wchar.h>
 
 #include "ui/ui_text.h"
+#include "util/utf8.h"
 
-/* Decode one UTF-8 character; malformed input gives U+FFFD for one byte. */
+/*
+ * Decode one UTF-8 character; malformed input gives U+FFFD for its maximal
+ * invalid subpart.
+ */
 size_t
 ui_text_decode(const char *s, size_t len, wchar_t *wc)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	uint32_t		 c;
-	size_t			 n, i;
+	uint32_t	c;
+	size_t		n;
 
 	if (len == 0) {
 		*wc = 0;
 		return 0;
 	}
-	if (p[0] < 0x80) {
-		*wc = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		c = p[0] & 0x1f;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		n = 3;
-		c = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		c = p[0] & 0x07;
-	} else
-		goto bad;
-	if (len < n)
-		goto bad;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			goto bad;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF. */
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		goto bad;
-	*wc = (wchar_t)c;
+	n = utf8_decode((const unsigned char *)s, len, &c);
+	*wc = c == UTF8_BAD ? (wchar_t)0xfffd : (wchar_t)c;
 	return n;
-bad:
-	*wc = 0xfffd;
-	return 1;
 }
 
 /* Columns of one character at column col; undisplayable ones count 1. */

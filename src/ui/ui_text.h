@@ -19,7 +19,8 @@
 
 /*
  * Decode one UTF-8 character from (s, len > 0) into *wc; returns the bytes
- * used (a malformed sequence gives U+FFFD and 1).
+ * used (a malformed sequence gives one U+FFFD for its maximal invalid
+ * subpart, as util/utf8.h decodes).
  */
 size_t	 ui_text_decode(const char *s, size_t len, wchar_t *wc);
 

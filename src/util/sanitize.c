@@ -29,53 +29,10 @@
 #include <string.h>
 
 #include "sanitize.h"
+#include "utf8.h"
 
 #define SANITIZE_FFFD	"\xef\xbf\xbd"
-#define SANITIZE_BAD	UINT32_C(0xFFFFFFFF)
 #define SANITIZE_ESC	0x1b
-
-/* Decode one strict UTF-8 sequence (RFC 3629); returns the bytes used, the
- * maximal invalid subpart with *cp = SANITIZE_BAD if invalid. */
-static size_t
-sanitize_utf8(const unsigned char *p, size_t len, uint32_t *cp)
-{
-	uint32_t	c = p[0];
-	size_t		need, i;
-	unsigned char	lo = 0x80, hi = 0xbf;
-
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 1;
-		c &= 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 2;
-		c &= 0x0f;
-		if (p[0] == 0xe0)
-			lo = 0xa0;
-		else if (p[0] == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3;
-		c &= 0x07;
-		if (p[0] == 0xf0)
-			lo = 0x90;
-		else if (p[0] == 0xf4)
-			hi = 0x8f;
-	} else {
-		*cp = SANITIZE_BAD;
-		return 1;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= len || p[i] < lo || p[i] > hi) {
-			*cp = SANITIZE_BAD;
-			return i;
-		}
-		c = (c << 6) | (p[i] & 0x3f);
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	*cp = c;
-	return need + 1;
-}
 
 /* Skip the rest of a control sequence (CSI) from i; returns where the
  * text resumes.  A byte that cannot be part of it ends it unconsumed. */
@@ -203,8 +160,8 @@ sanitize_append(struct buf *out, const char *s, size_t len, unsigned flags)
 			i = run = sanitize_control(out, p, len, i, flags);
 			continue;
 		}
-		n = sanitize_utf8(p + i, len - i, &cp);
-		if (cp == SANITIZE_BAD) {
+		n = utf8_decode(p + i, len - i, &cp);
+		if (cp == UTF8_BAD) {
 			buf_add(out, s + run, i - run);
 			buf_add(out, SANITIZE_FFFD, 3);
 			i = run = i + n;

@@ -5,6 +5,8 @@ src_util_libutil_a_SOURCES = \
 	src/util/error.c src/util/error.h \
 	src/util/log.c src/util/log.h \
 	src/util/sanitize.c src/util/sanitize.h \
+	src/util/timeconv.c src/util/timeconv.h \
+	src/util/utf8.c src/util/utf8.h \
 	src/util/xmalloc.c src/util/xmalloc.h
 
 check_PROGRAMS += tests/unit/test_util

@@ -25,7 +25,7 @@ START_TEST(test_decode)
 		{ "\xc0\x80", 1, 0xfffd },		/* overlong NUL */
 		{ "\xe0\x80\xaf", 1, 0xfffd },		/* overlong '/' */
 		{ "\xed\xa0\x80", 1, 0xfffd },		/* surrogate */
-		{ "\xe4\xb8", 1, 0xfffd },		/* truncated */
+		{ "\xe4\xb8", 2, 0xfffd },		/* truncated: one U+FFFD */
 		{ "\xf5\x80\x80\x80", 1, 0xfffd },	/* past U+10FFFF */
 		{ "\x80", 1, 0xfffd },			/* lone continuation */
 	};
