@@ -21,6 +21,7 @@
 #include "core/paths.h"
 #include "ui/ui.h"
 #include "util/log.h"
+#include "util/mkdirs.h"
 #include "util/sanitize.h"
 #include "util/xmalloc.h"
 
@@ -70,7 +71,9 @@ main_log(const char *spec, const char *file, const struct config *cfg)
 		free(dflt);
 		file = path;
 	}
-	rc = log_open(file, level, areas);
+	rc = mkdirs_parent(file);
+	if (rc == 0)
+		rc = log_open(file, level, areas);
 	if (rc == -1)
 		fprintf(stderr, "petrel: %s: %s\n", file, strerror(errno));
 	free(areas);

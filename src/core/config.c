@@ -254,6 +254,16 @@ config_account_key(struct config_reader *r, struct config_account *a,
 			    "starttls or none, not '%s'", v);
 		return 1;
 	}
+	if (strcmp(key, "delete") == 0) {
+		if (strcmp(v, "trash") == 0)
+			a->delete_mode = CONFIG_DELETE_TRASH;
+		else if (strcmp(v, "expunge") == 0)
+			a->delete_mode = CONFIG_DELETE_EXPUNGE;
+		else
+			return config_fail(r, "delete must be trash or expunge, "
+			    "not '%s'", v);
+		return 1;
+	}
 	if (strcmp(key, "read_only") == 0) {
 		if (config_bool(v, &a->read_only) == -1)
 			return config_fail(r, "read_only must be true or "

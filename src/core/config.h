@@ -18,6 +18,8 @@
  *   read_only = true | false
  *   connect_timeout = 10     (seconds)
  *   timeout = 60             (seconds, each operation)
+ *   delete = trash | expunge (d moves to the Trash folder, or marks
+ *                             \Deleted for an expunge; default trash)
  *
  * Errors are reported as "FILE:LINE: what is wrong".  Nothing here touches
  * the network or runs the password command; that happens when an account
@@ -30,6 +32,11 @@
 #include <stddef.h>
 
 #include "util/error.h"
+
+enum config_delete {
+	CONFIG_DELETE_TRASH = 0,	/* move to the Trash (special-use) folder */
+	CONFIG_DELETE_EXPUNGE		/* mark \Deleted, expunge on request */
+};
 
 enum config_security {
 	CONFIG_SEC_IMPLICIT = 0,
@@ -50,6 +57,7 @@ struct config_account {
 	bool			 read_only;
 	int			 connect_timeout_ms;
 	int			 timeout_ms;
+	enum config_delete	 delete_mode;
 	int			 line;		/* where the section starts */
 };
 

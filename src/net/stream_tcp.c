@@ -87,6 +87,7 @@ stream_tcp_try(const struct addrinfo *ai, int timeout_ms, int wake_fd,
 {
 	int		fd, soerr = 0, one = 1;
 	socklen_t	len = sizeof soerr;
+	char		ebuf[128];
 
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, ai->ai_protocol);
@@ -97,7 +98,7 @@ stream_tcp_try(const struct addrinfo *ai, int timeout_ms, int wake_fd,
 		goto out;
 	if (errno != EINPROGRESS) {
 		error_set(err, ERR_NET, ERR_SCOPE_ACCOUNT, "connect to %s: %s",
-		    peer, strerror(errno));
+		    peer, error_strerror(errno, ebuf, sizeof ebuf));
 		close(fd);
 		return -1;
 	}
@@ -113,7 +114,7 @@ stream_tcp_try(const struct addrinfo *ai, int timeout_ms, int wake_fd,
 		soerr = errno;
 	if (soerr != 0) {
 		error_set(err, ERR_NET, ERR_SCOPE_ACCOUNT, "connect to %s: %s",
-		    peer, strerror(soerr));
+		    peer, error_strerror(soerr, ebuf, sizeof ebuf));
 		close(fd);
 		return -1;
 	}

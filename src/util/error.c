@@ -46,6 +46,13 @@ error_set(struct error *e, enum error_code code, enum error_scope scope,
 	return -1;
 }
 
+/* strerror for any thread (GNU strerror_r may return a static string). */
+const char *
+error_strerror(int errnum, char *buf, size_t size)
+{
+	return strerror_r(errnum, buf, size);
+}
+
 /* Fill the error with a system error appended; returns -1. */
 int
 error_sys(struct error *e, enum error_scope scope, int errnum,
@@ -53,6 +60,7 @@ error_sys(struct error *e, enum error_scope scope, int errnum,
 {
 	va_list	ap;
 	size_t	len;
+	char	ebuf[128];
 
 	va_start(ap, fmt);
 	error_vset(e, ERR_SYS, scope, fmt, ap);
@@ -61,7 +69,7 @@ error_sys(struct error *e, enum error_scope scope, int errnum,
 	len = strlen(e->msg);
 	if (len < sizeof e->msg)
 		snprintf(e->msg + len, sizeof e->msg - len, ": %s",
-		    strerror(errnum));
+		    error_strerror(errnum, ebuf, sizeof ebuf));
 	return -1;
 }
 

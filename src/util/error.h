@@ -12,6 +12,7 @@
 #define PETREL_ERROR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum error_code {
 	ERR_NONE = 0,
@@ -65,6 +66,9 @@ void	 error_prefix(struct error *, const char *, ...)
 
 /* Raise the scope to at least the given one. */
 void	 error_widen(struct error *, enum error_scope);
+
+/* strerror that is safe on any thread; may return buf or a constant. */
+const char *error_strerror(int errnum, char *buf, size_t size);
 
 /* A short English name of the code ("timeout", "authentication"...). */
 const char *error_code_name(enum error_code);

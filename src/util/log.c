@@ -150,23 +150,50 @@ log_stamp(FILE *f, enum log_level level, const char *area)
 	    log_level_names[level], area ? area : "-");
 }
 
-/* Write one formatted message. */
+/* Append (s, len) to b with control bytes as \xNN (a log is read on a tty). */
+static void
+log_escape(struct buf *b, const char *s, size_t len)
+{
+	unsigned char	c;
+	size_t		i;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f) {
+			if (buf_printf(b, "\\x%02x", c) == -1)
+				return;
+		} else if (buf_addc(b, (char)c) == -1)
+			return;
+	}
+}
+
+/* Write one formatted message; what it says may come from a server. */
 void
 log_msg(enum log_level level, const char *area, const char *fmt, ...)
 {
-	va_list	ap;
+	struct buf	 b;
+	va_list		 ap;
+	char		*text;
+	int		 n;
 
 	if (!log_enabled(level, area))
 		return;
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	buf_init(&b, 16384);
+	log_escape(&b, text, (size_t)n);
+	free(text);
 	pthread_mutex_lock(&log_state.lock);
 	if (log_state.f != NULL) {
 		log_stamp(log_state.f, level, area);
-		va_start(ap, fmt);
-		vfprintf(log_state.f, fmt, ap);
-		va_end(ap);
-		fputc('\n', log_state.f);
+		fprintf(log_state.f, "%s%s\n", buf_str(&b),
+		    b.too_big ? " [...]" : "");
 	}
 	pthread_mutex_unlock(&log_state.lock);
+	buf_fini(&b);
 }
 
 /* Write one protocol line with control bytes escaped. */
@@ -174,24 +201,16 @@ void
 log_proto(const char *area, char dir, const char *line, size_t len)
 {
 	struct buf	b;
-	size_t		i;
-	unsigned char	c;
 
 	if (!log_enabled(LOG_TRACE, area))
 		return;
+	/* The line's own CRLF is not worth showing. */
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
 	buf_init(&b, 4096);
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)line[i];
-		if (c == '\r' && i + 2 >= len)
-			continue;
-		if (c == '\n' && i + 1 == len)
-			continue;
-		if (c < 0x20 || c == 0x7f) {
-			if (buf_printf(&b, "\\x%02x", c) == -1)
-				break;
-		} else if (buf_addc(&b, (char)c) == -1)
-			break;
-	}
+	log_escape(&b, line, len);
 	pthread_mutex_lock(&log_state.lock);
 	if (log_state.f != NULL) {
 		log_stamp(log_state.f, LOG_TRACE, area);

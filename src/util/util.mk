@@ -4,6 +4,7 @@ src_util_libutil_a_SOURCES = \
 	src/util/buf.c src/util/buf.h \
 	src/util/error.c src/util/error.h \
 	src/util/log.c src/util/log.h \
+	src/util/mkdirs.c src/util/mkdirs.h \
 	src/util/sanitize.c src/util/sanitize.h \
 	src/util/timeconv.c src/util/timeconv.h \
 	src/util/utf8.c src/util/utf8.h \

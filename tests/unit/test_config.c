@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/config.h"
 #include "util/xmalloc.h"
@@ -29,7 +30,8 @@ static const char good[] =
     "tls_ca_file = /tmp/ca.pem\n"
     "read_only = yes\n"
     "connect_timeout = 3\n"
-    "timeout = 20\n";
+    "timeout = 20\n"
+    "delete = expunge\n";
 
 START_TEST(test_good)
 {
@@ -49,6 +51,7 @@ START_TEST(test_good)
 	ck_assert(a->read_only);
 	ck_assert_int_eq(a->connect_timeout_ms, 3000);
 	ck_assert_int_eq(a->timeout_ms, 20000);
+	ck_assert_int_eq(a->delete_mode, CONFIG_DELETE_EXPUNGE);
 	ck_assert_str_eq(a->tls_ca_file, "/tmp/ca.pem");
 	pw = config_account_password(a, &err);
 	ck_assert_msg(pw != NULL, "%s", err.msg);
@@ -61,6 +64,7 @@ START_TEST(test_good)
 	ck_assert_int_eq(a->security, CONFIG_SEC_IMPLICIT);
 	ck_assert(!a->read_only);
 	ck_assert_int_eq(a->timeout_ms, 60000);
+	ck_assert_int_eq(a->delete_mode, CONFIG_DELETE_TRASH);
 	ck_assert_ptr_null(config_account_find(cfg, "nope"));
 	config_free(cfg);
 }
@@ -81,6 +85,8 @@ static const struct {
 	  "t.conf:4: security must be implicit, starttls or none, not 'maybe'" },
 	{ "[account a]\nhost = h\nuser = u\nread_only = perhaps\n",
 	  "t.conf:4: read_only must be true or false, not 'perhaps'" },
+	{ "[account a]\nhost = h\nuser = u\ndelete = shred\n",
+	  "t.conf:4: delete must be trash or expunge, not 'shred'" },
 	{ "[account a]\nhost = h\nuser = u\ntimeout = 0\n",
 	  "t.conf:4: timeout must be a number of seconds (1-86400), not '0'" },
 	{ "[account a]\nhost = h\nhost = i\nuser = u\n",
@@ -162,6 +168,29 @@ START_TEST(test_password_command_failure)
 }
 END_TEST
 
+START_TEST(test_password_command_hangs)
+{
+	struct config	*cfg;
+	struct error	 err;
+	struct timespec	 t0, t1;
+	char		*pw;
+
+	/* A command that never ends (and keeps a child on stdout) is cut off. */
+	error_clear(&err);
+	cfg = config_parse("t.conf", "[account a]\nhost = h\nuser = u\n"
+	    "timeout = 1\npassword_command = sleep 30 & sleep 30\n", &err);
+	ck_assert_msg(cfg != NULL, "%s", err.msg);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pw = config_account_password(&cfg->accounts[0], &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_ptr_null(pw);
+	ck_assert_str_eq(err.msg,
+	    "[account a] password_command did not finish within 1 s");
+	ck_assert_int_lt(t1.tv_sec - t0.tv_sec, 5);
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(test_load_missing_file)
 {
 	struct error	err;
@@ -184,6 +213,7 @@ config_suite(void)
 	tcase_add_loop_test(tc, test_bad, 0, sizeof bad / sizeof *bad);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_password_command_failure);
+	tcase_add_test(tc, test_password_command_hangs);
 	tcase_add_test(tc, test_load_missing_file);
 	suite_add_tcase(s, tc);
 	return s;

@@ -110,6 +110,7 @@ START_TEST(test_log_levels_and_escapes)
 	log_proto("imap", '<', "* OK \x1b[31mred\r\n", 15);
 	log_proto("tls", '<', "hidden", 6);
 	log_debug("imap", "debug %d", 1);
+	log_error("imap", "server said %s", "\x1b]0;owned\x07");
 	log_close();
 	f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
@@ -124,7 +125,7 @@ START_TEST(test_log_levels_and_escapes)
 	}
 	fclose(f);
 	unlink(path);
-	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(n, 3);
 	ck_assert(saw_escaped);
 	ck_assert(saw_debug);
 }
