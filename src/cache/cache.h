@@ -29,7 +29,7 @@
 #include "util/error.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define CACHE_SCHEMA_VERSION	1
+#define CACHE_SCHEMA_VERSION	2
 
 /* Message flags, stored as a bit set. */
 #define CACHE_FLAG_SEEN		0x01u
@@ -45,6 +45,17 @@
 
 struct cache;
 
+/* What a folder is for (RFC 6154 SPECIAL-USE, or INBOX). */
+enum cache_role {
+	CACHE_ROLE_NONE = 0,
+	CACHE_ROLE_INBOX,
+	CACHE_ROLE_SENT,
+	CACHE_ROLE_DRAFTS,
+	CACHE_ROLE_TRASH,
+	CACHE_ROLE_JUNK,
+	CACHE_ROLE_ARCHIVE
+};
+
 struct cache_folder {
 	int64_t	 id;
 	int64_t	 account_id;
@@ -52,6 +63,7 @@ struct cache_folder {
 	char	*name;		/* UTF-8 for display */
 	char	 delim;		/* hierarchy delimiter, '\0' if none */
 	unsigned attrs;		/* CACHE_FOLDER_* */
+	enum cache_role role;
 	int64_t	 total;		/* messages cached */
 	int64_t	 unread;	/* cached messages without \Seen */
 };
@@ -67,6 +79,7 @@ struct cache_msg {
 	char	*subject;	/* decoded, or NULL */
 	char	*message_id;	/* or NULL */
 	char	*in_reply_to;	/* or NULL */
+	char	*references;	/* References: message ids, space-separated, or NULL */
 	int64_t	 size;		/* octets on the server */
 	unsigned flags;		/* CACHE_FLAG_* */
 	bool	 has_body;	/* the full message is in the cache */
@@ -116,6 +129,11 @@ int	 cache_folder_get_state(struct cache *, int64_t folder_id,
 	     char **state, struct error *);
 int	 cache_folder_set_state(struct cache *, int64_t folder_id,
 	     const char *state, struct error *);
+/* Set a folder's role; find the account's folder with a role (1: none). */
+int	 cache_folder_set_role(struct cache *, int64_t folder_id,
+	     enum cache_role, struct error *);
+int	 cache_folder_find_role(struct cache *, int64_t account_id,
+	     enum cache_role, struct cache_folder *, struct error *);
 /*
  * Drop every message of a folder and its sync state (e.g. IMAP UIDVALIDITY
  * changed): the next sync starts afresh.
@@ -151,6 +169,95 @@ int	 cache_msg_get(struct cache *, int64_t msg_id, struct cache_msg *,
 	     struct error *);
 void	 cache_msg_fini(struct cache_msg *);
 void	 cache_msg_list_free(struct cache_msg *, size_t n);
+
+/*
+ * Queries: what the message list shows.  A query is a folder, an order and
+ * an optional limit: messages whose chosen fields contain match_text
+ * (case-insensitive, at least for ASCII).  Pages are read with
+ * LIMIT/OFFSET over an index, so a screenful costs what a screenful costs
+ * even in a folder of 1,000,000 messages.
+ */
+enum cache_sort {
+	CACHE_SORT_DATE = 0,	/* then row id */
+	CACHE_SORT_FROM,	/* display name, else address; then date */
+	CACHE_SORT_SUBJECT,	/* without Re:/Fwd: prefixes; then date */
+	CACHE_SORT_SIZE		/* then date */
+};
+
+#define CACHE_MATCH_SUBJECT	0x1u
+#define CACHE_MATCH_FROM	0x2u	/* display name or address */
+#define CACHE_MATCH_TO		0x4u
+
+struct cache_query {
+	int64_t		 folder_id;
+	enum cache_sort	 sort;
+	bool		 reverse;
+	unsigned	 match_fields;	/* CACHE_MATCH_*; 0 = no limit */
+	const char	*match_text;	/* UTF-8; NULL or "" = no limit */
+};
+
+int	 cache_query_count(struct cache *, const struct cache_query *,
+	     int64_t *count, struct error *);
+int	 cache_query_page(struct cache *, const struct cache_query *,
+	     int64_t offset, size_t limit, struct cache_msg **msgs, size_t *n,
+	     struct error *);
+/* The 0-based position of msg_id in the query's order; 1 if not in it. */
+int	 cache_query_position(struct cache *, const struct cache_query *,
+	     int64_t msg_id, int64_t *pos, struct error *);
+
+/* What threading (core/thread.c, JWZ) needs of every message of a folder. */
+struct cache_thread_row {
+	int64_t	 id;
+	int64_t	 date;
+	char	*message_id;	/* or NULL */
+	char	*in_reply_to;	/* or NULL */
+	char	*references;	/* or NULL */
+	char	*subject;	/* or NULL */
+};
+
+int	 cache_thread_rows(struct cache *, int64_t folder_id,
+	     struct cache_thread_row **rows, size_t *n, struct error *);
+void	 cache_thread_rows_free(struct cache_thread_row *, size_t n);
+
+/*
+ * Pending operations: a change the user made that the server has not
+ * confirmed yet.  The UI applies it to the cache at once (flags set, a
+ * moved message gone from its folder) and queues it here in the same
+ * transaction; the account's worker replays the queue in order and drops
+ * each operation once the server accepted it, so a change made offline or
+ * cut off by a lost connection is never lost.
+ */
+enum cache_op_type {
+	CACHE_OP_FLAGS = 1,	/* add/remove on remote_id */
+	CACHE_OP_MOVE,		/* remote_id to target_folder_id */
+	CACHE_OP_COPY,		/* remote_id to target_folder_id */
+	CACHE_OP_EXPUNGE	/* remove remote_id (it carries \Deleted) */
+};
+
+struct cache_op {
+	int64_t			 id;
+	int64_t			 account_id;
+	enum cache_op_type	 type;
+	int64_t			 folder_id;
+	char			*remote_id;
+	unsigned		 add;
+	unsigned		 remove;
+	int64_t			 target_folder_id;	/* MOVE, COPY */
+	int			 attempts;
+	char			*last_error;		/* or NULL */
+};
+
+/* Queue an operation (sets op->id). */
+int	 cache_op_add(struct cache *, struct cache_op *, struct error *);
+/* An account's queued operations, oldest first. */
+int	 cache_op_list(struct cache *, int64_t account_id,
+	     struct cache_op **ops, size_t *n, struct error *);
+/* The server accepted it: drop it. */
+int	 cache_op_done(struct cache *, int64_t op_id, struct error *);
+/* It failed: count the attempt and keep the error for the UI. */
+int	 cache_op_failed(struct cache *, int64_t op_id, const char *reason,
+	     struct error *);
+void	 cache_op_list_free(struct cache_op *, size_t n);
 
 /* Bodies: the raw RFC 5322 message as the server sent it. */
 int	 cache_body_put(struct cache *, int64_t msg_id, const char *raw,

@@ -1,15 +1,33 @@
-# src/cache: the SQLite cache (schema, migrations, folders, messages, bodies).
+# src/cache: the SQLite cache (schema, migrations, folders, messages,
+# queries, pending operations, bodies).
 noinst_LIBRARIES += src/cache/libcache.a
 src_cache_libcache_a_SOURCES = \
 	src/cache/cache.c src/cache/cache.h src/cache/cache_impl.h \
 	src/cache/cache_body.c \
 	src/cache/cache_folder.c \
 	src/cache/cache_msg.c \
-	src/cache/cache_schema.c
+	src/cache/cache_op.c \
+	src/cache/cache_query.c \
+	src/cache/cache_schema.c \
+	src/cache/cache_sortkey.c
 
 check_PROGRAMS += tests/unit/test_cache
 TESTS += tests/unit/test_cache
 tests_unit_test_cache_SOURCES = tests/unit/test_cache.c
 tests_unit_test_cache_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cache_LDADD = src/cache/libcache.a src/util/libutil.a \
+	$(SQLITE_LIBS) $(TEST_LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/test_cache_query
+TESTS += tests/unit/test_cache_query
+tests_unit_test_cache_query_SOURCES = tests/unit/test_cache_query.c
+tests_unit_test_cache_query_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_cache_query_LDADD = src/cache/libcache.a src/util/libutil.a \
+	$(SQLITE_LIBS) $(TEST_LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/test_cache_ops
+TESTS += tests/unit/test_cache_ops
+tests_unit_test_cache_ops_SOURCES = tests/unit/test_cache_ops.c
+tests_unit_test_cache_ops_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_cache_ops_LDADD = src/cache/libcache.a src/util/libutil.a \
 	$(SQLITE_LIBS) $(TEST_LDADD) -lpthread

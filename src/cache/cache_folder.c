@@ -4,7 +4,9 @@
  * An account row only gives the configured account name a stable id that
  * folders hang off.  Folders are keyed by (account, remote name); deleting
  * one deletes its messages and their bodies (foreign keys, ON DELETE
- * CASCADE).  Message counts are computed from the messages table through
+ * CASCADE).  A role (Sent, Trash...) belongs to at most one folder of an
+ * account: giving it to a folder takes it from the one that had it.
+ * Message counts are computed from the messages table through
  * its indexes, never stored, so they cannot drift.
  */
 #include <stdlib.h>
@@ -20,6 +22,7 @@
  */
 #define CACHE_FOLDER_COLUMNS						\
 	"f.id, f.account_id, f.remote_name, f.name, f.delim, f.attrs, "	\
+	"f.role, "							\
 	"(SELECT count(*) FROM messages m WHERE m.folder_id = f.id), "	\
 	"(SELECT count(*) FROM messages m WHERE m.folder_id = f.id "	\
 	"  AND (m.flags & 1) = 0) "
@@ -233,8 +236,9 @@ cache_folder_row(sqlite3_stmt *s, struct cache_folder *f)
 	f->name = cache_column_dup(s, 3);
 	f->delim = (char)(unsigned char)sqlite3_column_int(s, 4);
 	f->attrs = (unsigned)sqlite3_column_int64(s, 5);
-	f->total = sqlite3_column_int64(s, 6);
-	f->unread = sqlite3_column_int64(s, 7);
+	f->role = (enum cache_role)sqlite3_column_int(s, 6);
+	f->total = sqlite3_column_int64(s, 7);
+	f->unread = sqlite3_column_int64(s, 8);
 	if (f->remote_name == NULL)
 		f->remote_name = xstrdup("");
 	if (f->name == NULL)
@@ -466,4 +470,81 @@ cache_folder_clear(struct cache *c, int64_t folder_id, struct error *e)
 	rv = 0;
 out:
 	return cache_savepoint_end(c, rv, e);
+}
+
+/* Is r one of the roles this build knows? */
+static int
+cache_role_valid(enum cache_role r)
+{
+	return (int)r >= (int)CACHE_ROLE_NONE &&
+	    (int)r <= (int)CACHE_ROLE_ARCHIVE;
+}
+
+/*
+ * Give a folder a role (CACHE_ROLE_NONE takes its role away).  The other
+ * folder of the account that had the role loses it, in the same savepoint.
+ */
+int
+cache_folder_set_role(struct cache *c, int64_t folder_id, enum cache_role role,
+    struct error *e)
+{
+	sqlite3_stmt	*s;
+	int		 rv = -1;
+
+	if (!cache_role_valid(role))
+		return error_set(e, ERR_CACHE, ERR_SCOPE_OP, "unknown folder "
+		    "role %d", (int)role);
+	if (cache_savepoint(c, e) != 0)
+		return -1;
+	/* ?2 != 0: CACHE_ROLE_NONE is not unique; the row itself last. */
+	s = cache_stmt(c, CACHE_STMT_FOLDER_SET_ROLE, "UPDATE folders "
+	    "SET role = CASE WHEN id = ?1 THEN ?2 ELSE 0 END "
+	    "WHERE id = ?1 OR (?2 != 0 AND role = ?2 AND account_id = "
+	    "(SELECT account_id FROM folders WHERE id = ?1))", e);
+	if (s == NULL)
+		goto out;
+	if (sqlite3_bind_int64(s, 1, folder_id) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 2, (int)role) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE) {
+		cache_sqlerr(c, e, "set role of folder %lld",
+		    (long long)folder_id);
+		cache_stmt_done(s);
+		goto out;
+	}
+	cache_stmt_done(s);
+	/* The subquery finds no account for a missing folder: no change. */
+	if (sqlite3_changes(c->db) == 0) {
+		error_set(e, ERR_NOTFOUND, ERR_SCOPE_FOLDER,
+		    "no folder %lld in the cache", (long long)folder_id);
+		goto out;
+	}
+	rv = 0;
+out:
+	return cache_savepoint_end(c, rv, e);
+}
+
+/* Read the account's folder with a role; 1 if none has it. */
+int
+cache_folder_find_role(struct cache *c, int64_t account_id,
+    enum cache_role role, struct cache_folder *f, struct error *e)
+{
+	sqlite3_stmt	*s;
+	int		 rv = -1;
+
+	memset(f, 0, sizeof *f);
+	if (role == CACHE_ROLE_NONE || !cache_role_valid(role))
+		return error_set(e, ERR_CACHE, ERR_SCOPE_OP, "no folder role "
+		    "%d to look for", (int)role);
+	s = cache_stmt(c, CACHE_STMT_FOLDER_FIND_ROLE, "SELECT "
+	    CACHE_FOLDER_COLUMNS "FROM folders f "
+	    "WHERE f.account_id = ?1 AND f.role = ?2 ORDER BY f.id LIMIT 1", e);
+	if (s == NULL)
+		return -1;
+	if (sqlite3_bind_int64(s, 1, account_id) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 2, (int)role) != SQLITE_OK)
+		cache_sqlerr(c, e, "find folder with role %d", (int)role);
+	else
+		rv = cache_folder_one(c, s, f, e);
+	cache_stmt_done(s);
+	return rv;
 }

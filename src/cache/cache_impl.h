@@ -51,6 +51,8 @@ enum cache_stmt_id {
 	CACHE_STMT_FOLDER_GET_STATE,
 	CACHE_STMT_FOLDER_SET_STATE,
 	CACHE_STMT_FOLDER_CLEAR,
+	CACHE_STMT_FOLDER_SET_ROLE,
+	CACHE_STMT_FOLDER_FIND_ROLE,
 	/* cache_msg.c */
 	CACHE_STMT_MSG_PUT,
 	CACHE_STMT_MSG_ID,
@@ -60,6 +62,14 @@ enum cache_stmt_id {
 	CACHE_STMT_MSG_COUNT,
 	CACHE_STMT_MSG_PAGE,
 	CACHE_STMT_MSG_GET,
+	CACHE_STMT_THREAD_ROWS,
+	CACHE_STMT_SEARCH_INDEX,
+	CACHE_STMT_SEARCH_MARK,
+	/* cache_op.c */
+	CACHE_STMT_OP_ADD,
+	CACHE_STMT_OP_LIST,
+	CACHE_STMT_OP_DONE,
+	CACHE_STMT_OP_FAILED,
 	/* cache_body.c */
 	CACHE_STMT_BODY_PUT,
 	CACHE_STMT_BODY_GET,
@@ -67,11 +77,34 @@ enum cache_stmt_id {
 	CACHE_STMT_MAX
 };
 
+/*
+ * Query statements (cache_query.c) are built from an order, a direction,
+ * a match method and a purpose; each combination is prepared on first use
+ * and kept in its own slot.
+ */
+#define CACHE_QUERY_SORTS	4	/* enum cache_sort */
+#define CACHE_QUERY_MATCHES	3	/* none, FTS5 trigram, LIKE */
+#define CACHE_QUERY_KINDS	4	/* count, page, key lookup, position */
+#define CACHE_QUERY_STMTS						\
+	(CACHE_QUERY_SORTS * 2 * CACHE_QUERY_MATCHES * CACHE_QUERY_KINDS)
+
 struct cache {
 	sqlite3		*db;
 	char		*path;
 	sqlite3_stmt	*stmt[CACHE_STMT_MAX];
+	sqlite3_stmt	*query[CACHE_QUERY_STMTS];
+	int		 search_ready;	/* schema migrated: index on commit */
 };
+
+/*
+ * The columns every message query returns, in the order cache_msg_row
+ * reads them; has_body costs one rowid lookup.
+ */
+#define CACHE_MSG_COLUMNS						\
+	"m.id, m.folder_id, m.remote_id, m.date, m.from_name, "	\
+	"m.from_addr, m.to_addrs, m.subject, m.message_id, "		\
+	"m.in_reply_to, m.refs, m.size, m.flags, "			\
+	"EXISTS (SELECT 1 FROM bodies b WHERE b.msg_id = m.id) "
 
 /*
  * The statement id, prepared from sql on first use (sql must be the same
@@ -103,6 +136,31 @@ char		*cache_column_dup(sqlite3_stmt *, int);
  */
 int		 cache_savepoint(struct cache *, struct error *);
 int		 cache_savepoint_end(struct cache *, int rv, struct error *);
+
+/* Fill a message from the current row of a CACHE_MSG_COLUMNS query. */
+void		 cache_msg_row(sqlite3_stmt *, struct cache_msg *);
+/*
+ * Step a bound CACHE_MSG_COLUMNS query to the end into a new array; resets
+ * the statement.  what names the query in an error.
+ */
+int		 cache_msg_collect(struct cache *, sqlite3_stmt *,
+		     struct cache_msg **, size_t *, const char *what,
+		     struct error *);
+
+/*
+ * cache_query.c: add the messages stored since the last call to the search
+ * index, atomically (a savepoint), in one statement.
+ */
+int		 cache_search_catch_up(struct cache *, struct error *);
+
+/*
+ * cache_sortkey.c: the normalised sort keys stored beside each message
+ * (caller frees), and the SQL functions that compute the same keys for
+ * rows stored before they existed (registered on every connection).
+ */
+char		*cache_subject_key(const char *subject);
+char		*cache_from_key(const char *name, const char *addr);
+int		 cache_sortkey_register(struct cache *, struct error *);
 
 /* cache_schema.c: refuse or migrate the file to CACHE_SCHEMA_VERSION. */
 int		 cache_schema_check(struct cache *, struct error *);

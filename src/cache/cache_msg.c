@@ -4,25 +4,22 @@
  * A message is keyed by (folder, remote id); its row id is what the UI
  * holds.  Sync writes envelopes in bulk (100,000 in one transaction must
  * take well under a second), so cache_msg_put is one prepared upsert and,
- * for a new row, nothing more.  The UI reads a page at a time in display
- * order (date, then id) through the messages_list index.
+ * for a new row, nothing more (its sort keys are computed here; the search
+ * index follows by trigger).  The UI reads a page at a time in display
+ * order (date, then id) through the messages_list index; other orders and
+ * searches are cache_query.c's.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cache/cache_impl.h"
 #include "util/xmalloc.h"
 
-/* The columns of every message query; has_body costs one rowid lookup. */
-#define CACHE_MSG_COLUMNS						\
-	"m.id, m.folder_id, m.remote_id, m.date, m.from_name, "	\
-	"m.from_addr, m.to_addrs, m.subject, m.message_id, "		\
-	"m.in_reply_to, m.size, m.flags, "				\
-	"EXISTS (SELECT 1 FROM bodies b WHERE b.msg_id = m.id) "
-
-/* Bind the envelope of m to the put statement. */
+/* Bind the envelope of m and its sort keys to the put statement. */
 static int
-cache_msg_bind(sqlite3_stmt *s, const struct cache_msg *m)
+cache_msg_bind(sqlite3_stmt *s, const struct cache_msg *m,
+    const char *from_key, const char *subject_key)
 {
 	if (sqlite3_bind_int64(s, 1, m->folder_id) != SQLITE_OK ||
 	    cache_bind_text(s, 2, m->remote_id) != SQLITE_OK ||
@@ -34,7 +31,10 @@ cache_msg_bind(sqlite3_stmt *s, const struct cache_msg *m)
 	    cache_bind_text(s, 8, m->message_id) != SQLITE_OK ||
 	    cache_bind_text(s, 9, m->in_reply_to) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 10, m->size) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 11, m->flags) != SQLITE_OK)
+	    sqlite3_bind_int64(s, 11, m->flags) != SQLITE_OK ||
+	    cache_bind_text(s, 12, m->references) != SQLITE_OK ||
+	    cache_bind_text(s, 13, from_key) != SQLITE_OK ||
+	    cache_bind_text(s, 14, subject_key) != SQLITE_OK)
 		return -1;
 	return 0;
 }
@@ -75,6 +75,8 @@ int
 cache_msg_put(struct cache *c, struct cache_msg *m, struct error *e)
 {
 	sqlite3_stmt	*s;
+	struct error	 ignored;
+	char		*from_key = NULL, *subject_key = NULL;
 	int64_t		 id;
 	int		 rv = -1;
 
@@ -82,18 +84,25 @@ cache_msg_put(struct cache *c, struct cache_msg *m, struct error *e)
 		return error_set(e, ERR_CACHE, ERR_SCOPE_OP, "no message id");
 	s = cache_stmt(c, CACHE_STMT_MSG_PUT, "INSERT INTO messages "
 	    "(folder_id, remote_id, date, from_name, from_addr, to_addrs, "
-	    "subject, message_id, in_reply_to, size, flags) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+	    "subject, message_id, in_reply_to, size, flags, refs, from_sort, "
+	    "subject_sort) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14) "
 	    "ON CONFLICT (folder_id, remote_id) DO UPDATE SET "
 	    "date = excluded.date, from_name = excluded.from_name, "
 	    "from_addr = excluded.from_addr, to_addrs = excluded.to_addrs, "
 	    "subject = excluded.subject, message_id = excluded.message_id, "
 	    "in_reply_to = excluded.in_reply_to, size = excluded.size, "
-	    "flags = excluded.flags", e);
+	    "flags = excluded.flags, refs = excluded.refs, "
+	    "from_sort = excluded.from_sort, "
+	    "subject_sort = excluded.subject_sort", e);
 	if (s == NULL)
 		return -1;
+	from_key = cache_from_key(m->from_name, m->from_addr);
+	subject_key = cache_subject_key(m->subject);
 	sqlite3_set_last_insert_rowid(c->db, 0);
-	if (cache_msg_bind(s, m) != 0 || sqlite3_step(s) != SQLITE_DONE) {
+	if (cache_msg_bind(s, m, from_key, subject_key) != 0 ||
+	    sqlite3_step(s) != SQLITE_DONE) {
 		cache_sqlerr(c, e, "store message %s in folder %lld",
 		    m->remote_id, (long long)m->folder_id);
 		goto out;
@@ -113,8 +122,16 @@ cache_msg_put(struct cache *c, struct cache_msg *m, struct error *e)
 	}
 	m->id = id;
 	rv = 0;
+	/*
+	 * Outside a transaction nobody commits: index the row now.  If that
+	 * fails the row is stored all the same and found by LIKE meanwhile.
+	 */
+	if (sqlite3_get_autocommit(c->db))
+		(void)cache_search_catch_up(c, &ignored);
 out:
 	cache_stmt_done(s);
+	free(from_key);
+	free(subject_key);
 	return rv;
 }
 
@@ -257,7 +274,7 @@ out:
 }
 
 /* Fill a message from the current row of a CACHE_MSG_COLUMNS query. */
-static void
+void
 cache_msg_row(sqlite3_stmt *s, struct cache_msg *m)
 {
 	m->id = sqlite3_column_int64(s, 0);
@@ -271,44 +288,30 @@ cache_msg_row(sqlite3_stmt *s, struct cache_msg *m)
 	m->subject = cache_column_dup(s, 7);
 	m->message_id = cache_column_dup(s, 8);
 	m->in_reply_to = cache_column_dup(s, 9);
-	m->size = sqlite3_column_int64(s, 10);
-	m->flags = (unsigned)sqlite3_column_int64(s, 11);
-	m->has_body = sqlite3_column_int(s, 12) != 0;
+	m->references = cache_column_dup(s, 10);
+	m->size = sqlite3_column_int64(s, 11);
+	m->flags = (unsigned)sqlite3_column_int64(s, 12);
+	m->has_body = sqlite3_column_int(s, 13) != 0;
 }
 
-/* Read one page of a folder in display order. */
+/* Read every row of a bound message query into a new array. */
 int
-cache_msg_page(struct cache *c, int64_t folder_id, int64_t offset,
-    size_t limit, struct cache_msg **msgs, size_t *n, struct error *e)
+cache_msg_collect(struct cache *c, sqlite3_stmt *s, struct cache_msg **msgs,
+    size_t *n, const char *what, struct error *e)
 {
-	sqlite3_stmt	*s;
 	struct cache_msg *list = NULL;
 	size_t		 len = 0, cap = 0;
-	int		 rc = SQLITE_ERROR, rv = -1;
+	int		 rc, rv = -1;
 
-	if (offset < 0)
-		return error_set(e, ERR_CACHE, ERR_SCOPE_OP, "negative offset");
-	s = cache_stmt(c, CACHE_STMT_MSG_PAGE, "SELECT " CACHE_MSG_COLUMNS
-	    "FROM messages m WHERE m.folder_id = ?1 "
-	    "ORDER BY m.date, m.id LIMIT ?2 OFFSET ?3", e);
-	if (s == NULL)
-		return -1;
-	/* LIMIT -1 is no limit. */
-	if (sqlite3_bind_int64(s, 1, folder_id) == SQLITE_OK &&
-	    sqlite3_bind_int64(s, 2, limit > INT64_MAX ? -1 :
-	    (int64_t)limit) == SQLITE_OK &&
-	    sqlite3_bind_int64(s, 3, offset) == SQLITE_OK) {
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			if (len == cap) {
-				cap = cap == 0 ? 64 : cap * 2;
-				list = xreallocarray(list, cap, sizeof *list);
-			}
-			cache_msg_row(s, &list[len++]);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			list = xreallocarray(list, cap, sizeof *list);
 		}
+		cache_msg_row(s, &list[len++]);
 	}
 	if (rc != SQLITE_DONE) {
-		cache_sqlerr(c, e, "read messages of folder %lld",
-		    (long long)folder_id);
+		cache_sqlerr(c, e, "%s", what);
 		goto out;
 	}
 	*msgs = list;
@@ -319,6 +322,34 @@ out:
 	cache_msg_list_free(list, len);
 	cache_stmt_done(s);
 	return rv;
+}
+
+/* Read one page of a folder in display order. */
+int
+cache_msg_page(struct cache *c, int64_t folder_id, int64_t offset,
+    size_t limit, struct cache_msg **msgs, size_t *n, struct error *e)
+{
+	sqlite3_stmt	*s;
+	char		 what[64];
+
+	if (offset < 0)
+		return error_set(e, ERR_CACHE, ERR_SCOPE_OP, "negative offset");
+	s = cache_stmt(c, CACHE_STMT_MSG_PAGE, "SELECT " CACHE_MSG_COLUMNS
+	    "FROM messages m WHERE m.folder_id = ?1 "
+	    "ORDER BY m.date, m.id LIMIT ?2 OFFSET ?3", e);
+	if (s == NULL)
+		return -1;
+	snprintf(what, sizeof what, "read messages of folder %lld",
+	    (long long)folder_id);
+	/* LIMIT -1 is no limit. */
+	if (sqlite3_bind_int64(s, 1, folder_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, limit > INT64_MAX ? -1 :
+	    (int64_t)limit) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, offset) != SQLITE_OK) {
+		cache_stmt_done(s);
+		return cache_sqlerr(c, e, "%s", what);
+	}
+	return cache_msg_collect(c, s, msgs, n, what, e);
 }
 
 /* Read one message by row id. */
@@ -374,6 +405,7 @@ cache_msg_fini(struct cache_msg *m)
 	free(m->subject);
 	free(m->message_id);
 	free(m->in_reply_to);
+	free(m->references);
 	memset(m, 0, sizeof *m);
 }
 

@@ -12,8 +12,7 @@
  * petrel must not write rows a newer schema does not expect), and so is an
  * SQLite file another program has marked with its own application_id.
  *
- * Room is kept for later steps: thread ids on messages, an FTS5 index,
- * pending offline operations and the outbox.
+ * Room is kept for later steps: thread ids on messages and the outbox.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +79,90 @@ static const char cache_schema_v1[] =
 
 _Static_assert(CACHE_APPLICATION_ID == 1349808748, "schema v1 text");
 
+/*
+ * Version 2: folder roles, References, sort keys, search, pending
+ * operations.
+ *
+ * The References column is named refs: REFERENCES is an SQL keyword.
+ * from_sort and subject_sort hold the keys of cache_sortkey.c, filled by
+ * cache_msg_put (and here, once, for the rows already stored); each sort
+ * order has an index that ends in date (and the rowid, implicitly), so a
+ * page at any offset walks an index and never sorts.
+ *
+ * messages_fts is an FTS5 trigram index over subject and sender, with
+ * external content (the text is not stored twice).  It answers "contains"
+ * for three characters or more without reading every row.  It is filled in
+ * batches, not by an insert trigger: FTS5 writes its pending terms to disk
+ * at every statement savepoint, so a trigger per row (every put runs in a
+ * statement transaction) costs a segment per message, ten times the batch
+ * cost.  search_state.fts_upto is the highest message id indexed; rows
+ * above it are indexed by cache_search_catch_up (at each commit) and, until
+ * then, searched with LIKE.  The triggers keep the indexed rows in step on
+ * delete and on a change of a searched field (not on flag updates), and
+ * must not touch rows above fts_upto: FTS5 cannot delete what it never had.
+ *
+ * pending_ops lives and dies with its account and folders: an operation on
+ * a folder that is gone can never be replayed.
+ */
+static const char cache_schema_v2[] =
+	"ALTER TABLE folders ADD COLUMN role INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE messages ADD COLUMN refs TEXT;"
+	"ALTER TABLE messages ADD COLUMN from_sort TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE messages ADD COLUMN subject_sort TEXT NOT NULL "
+	"  DEFAULT '';"
+	"UPDATE messages SET from_sort = petrel_from_key(from_name, from_addr),"
+	"  subject_sort = petrel_subject_key(subject);"
+	"CREATE INDEX messages_from ON messages (folder_id, from_sort, date);"
+	"CREATE INDEX messages_subject ON messages "
+	"  (folder_id, subject_sort, date);"
+	"CREATE INDEX messages_size ON messages (folder_id, size, date);"
+	"CREATE INDEX folders_role ON folders (account_id, role) "
+	"  WHERE role != 0;"
+	"CREATE VIRTUAL TABLE messages_fts USING fts5 (subject, from_name, "
+	"  from_addr, content = 'messages', content_rowid = 'id', "
+	"  tokenize = 'trigram');"
+	"CREATE TABLE search_state (fts_upto INTEGER NOT NULL);"
+	"INSERT INTO search_state (fts_upto) VALUES (0);"
+	"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
+	"  WHEN old.id <= (SELECT fts_upto FROM search_state) BEGIN"
+	"  INSERT INTO messages_fts (messages_fts, rowid, subject, from_name,"
+	"    from_addr) VALUES ('delete', old.id, old.subject, old.from_name,"
+	"    old.from_addr);"
+	"END;"
+	"CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject,"
+	"  from_name, from_addr ON messages"
+	"  WHEN old.id <= (SELECT fts_upto FROM search_state)"
+	"    AND (old.subject IS NOT new.subject"
+	"    OR old.from_name IS NOT new.from_name"
+	"    OR old.from_addr IS NOT new.from_addr) BEGIN"
+	"  INSERT INTO messages_fts (messages_fts, rowid, subject, from_name,"
+	"    from_addr) VALUES ('delete', old.id, old.subject, old.from_name,"
+	"    old.from_addr);"
+	"  INSERT INTO messages_fts (rowid, subject, from_name, from_addr)"
+	"    VALUES (new.id, new.subject, new.from_name, new.from_addr);"
+	"END;"
+	"CREATE TABLE pending_ops ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  account_id INTEGER NOT NULL"
+	"    REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  type INTEGER NOT NULL,"
+	"  folder_id INTEGER NOT NULL"
+	"    REFERENCES folders(id) ON DELETE CASCADE,"
+	"  remote_id TEXT NOT NULL,"
+	"  add_flags INTEGER NOT NULL DEFAULT 0,"
+	"  remove_flags INTEGER NOT NULL DEFAULT 0,"
+	"  target_folder_id INTEGER"
+	"    REFERENCES folders(id) ON DELETE CASCADE,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  created INTEGER NOT NULL"
+	");"
+	"CREATE INDEX pending_ops_account ON pending_ops (account_id, id);"
+	/* Deleting a folder looks up the operations that name it. */
+	"CREATE INDEX pending_ops_folder ON pending_ops (folder_id);"
+	"CREATE INDEX pending_ops_target ON pending_ops (target_folder_id)"
+	"  WHERE target_folder_id IS NOT NULL;";
+
 /* One migration step: the SQL that takes the file to this version. */
 struct cache_step {
 	int		 version;
@@ -88,6 +171,7 @@ struct cache_step {
 
 static const struct cache_step cache_steps[] = {
 	{ 1, cache_schema_v1 },
+	{ 2, cache_schema_v2 },
 };
 
 _Static_assert(sizeof cache_steps / sizeof cache_steps[0] ==

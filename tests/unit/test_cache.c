@@ -175,10 +175,10 @@ START_TEST(test_open_close_modes)
 	free(p);
 	ck_assert_int_eq(cache_schema_version(c, &v, &e), 0);
 	ck_assert_int_eq(v, CACHE_SCHEMA_VERSION);
-	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(v, 2);
 	cache_close(c);
 	cache_close(NULL);
-	ck_assert_int_eq(test_sql_int(test_path, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(test_sql_int(test_path, "PRAGMA user_version"), 2);
 	ck_assert_int_eq(test_sql_int(test_path, "PRAGMA application_id"),
 	    0x5074726c);
 }
@@ -233,7 +233,7 @@ START_TEST(test_reopen_idempotent)
 	cache_close(c);
 	c = test_open();
 	ck_assert_int_eq(cache_schema_version(c, &v, &e), 0);
-	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(v, CACHE_SCHEMA_VERSION);
 	ck_assert_int_eq(test_folder(c, "INBOX"), folder);
 	ck_assert_int_eq(test_put(c, folder, "2", 20, 0), 2);
 	cache_close(c);
@@ -289,7 +289,7 @@ START_TEST(test_migrate_old_file)
 	    "INSERT INTO notes VALUES ('keep me')");
 	c = test_open();
 	ck_assert_int_eq(cache_schema_version(c, &v, &e), 0);
-	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(v, CACHE_SCHEMA_VERSION);
 	test_put(c, test_folder(c, "INBOX"), "1", 1, 0);
 	cache_close(c);
 	ck_assert_int_eq(test_sql_int(test_path, "SELECT count(*) FROM notes "

@@ -1,0 +1,507 @@
+/*
+ * test_cache_query.c - unit tests of src/cache/cache_query.c and the sort
+ * keys: every order in both directions, paging, positions, limits through
+ * the trigram index, through LIKE and over rows not yet indexed, text that
+ * looks like SQL or FTS5 syntax, and the rows threading reads.
+ */
+#include <sys/stat.h>
+
+#include <check.h>
+#include <ftw.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cache/cache.h"
+#include "util/xmalloc.h"
+
+static char	 test_dir[64];
+static char	*test_path;
+
+/* Remove one entry of the temporary tree. */
+static int
+test_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Make a fresh temporary directory for one test. */
+static void
+setup(void)
+{
+	snprintf(test_dir, sizeof test_dir, "/tmp/petrel-cacheq-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(test_dir));
+	test_path = xasprintf("%s/cache.db", test_dir);
+}
+
+/* Remove the temporary directory. */
+static void
+teardown(void)
+{
+	nftw(test_dir, test_rm, 16, FTW_DEPTH | FTW_PHYS);
+	free(test_path);
+	test_path = NULL;
+}
+
+/* Open the test cache and make one folder; fails the test on error. */
+static struct cache *
+test_open(int64_t *folder)
+{
+	struct error	 e;
+	struct cache	*c;
+	int64_t		 acct;
+
+	c = cache_open(test_path, &e);
+	ck_assert_msg(c != NULL, "cache_open: %s", e.msg);
+	ck_assert_int_eq(cache_account_id(c, "acct", &acct, &e), 0);
+	ck_assert_int_eq(cache_folder_put(c, acct, "INBOX", NULL, '/', 0,
+	    folder, &e), 0);
+	return c;
+}
+
+/* One test message. */
+struct test_msg {
+	const char	*rid;
+	int64_t		 date;
+	const char	*from_name;
+	const char	*from_addr;
+	const char	*to;
+	const char	*subject;
+	int64_t		 size;
+};
+
+/* A folder of six messages whose orders all differ. */
+static const struct test_msg test_msgs[] = {
+	{ "1", 500, "Zoë Zed", "zoe@example.org", "list@example.org",
+	  "Re: Budget 2024", 300 },
+	{ "2", 100, NULL, "carl@example.org", "bob@example.org",
+	  "budget 2024", 100 },
+	{ "3", 300, "\"ann\"", "ann@example.org", "team@corp.example",
+	  "AW: Re[2]: Lunch", 600 },
+	{ "4", 200, "Bob Müller", "bob@example.org", "ann@example.org",
+	  "Fwd: MÜLLER report 50%_done", 200 },
+	{ "5", 400, "Ann Other", "other@example.org", NULL,
+	  "quoted \"x\" OR y*", 500 },
+	{ "6", 600, NULL, NULL, NULL, NULL, 400 },
+};
+#define TEST_NMSGS	(sizeof test_msgs / sizeof test_msgs[0])
+
+/* Store the test messages (in one transaction if txn). */
+static void
+test_fill(struct cache *c, int64_t folder, int txn, int64_t *ids)
+{
+	struct cache_msg	m;
+	struct error		e;
+	size_t			i;
+
+	if (txn)
+		ck_assert_int_eq(cache_begin(c, &e), 0);
+	for (i = 0; i < TEST_NMSGS; i++) {
+		memset(&m, 0, sizeof m);
+		m.folder_id = folder;
+		m.remote_id = (char *)test_msgs[i].rid;
+		m.date = test_msgs[i].date;
+		m.from_name = (char *)test_msgs[i].from_name;
+		m.from_addr = (char *)test_msgs[i].from_addr;
+		m.to = (char *)test_msgs[i].to;
+		m.subject = (char *)test_msgs[i].subject;
+		m.size = test_msgs[i].size;
+		ck_assert_msg(cache_msg_put(c, &m, &e) == 0, "%s", e.msg);
+		if (ids != NULL)
+			ids[i] = m.id;
+	}
+	if (txn)
+		ck_assert_msg(cache_commit(c, &e) == 0, "%s", e.msg);
+}
+
+/* The remote ids of a whole query, in order, as "a,b,c". */
+static char *
+test_order(struct cache *c, const struct cache_query *q)
+{
+	struct cache_msg	*page;
+	struct error		 e;
+	char			 out[256] = "";
+	size_t			 n, i, len = 0;
+	int64_t			 count, pos;
+
+	ck_assert_msg(cache_query_page(c, q, 0, 100, &page, &n, &e) == 0,
+	    "%s", e.msg);
+	ck_assert_int_eq(cache_query_count(c, q, &count, &e), 0);
+	ck_assert_int_eq(count, (int64_t)n);
+	for (i = 0; i < n; i++) {
+		/* Every message is found at its own position. */
+		ck_assert_int_eq(cache_query_position(c, q, page[i].id, &pos,
+		    &e), 0);
+		ck_assert_int_eq(pos, (int64_t)i);
+		len += (size_t)snprintf(out + len, sizeof out - len, "%s%s",
+		    i == 0 ? "" : ",", page[i].remote_id);
+	}
+	cache_msg_list_free(page, n);
+	return xstrdup(out);
+}
+
+/* Assert the order of a query. */
+static void
+test_expect(struct cache *c, const struct cache_query *q, const char *want)
+{
+	char	*got;
+
+	got = test_order(c, q);
+	ck_assert_msg(strcmp(got, want) == 0, "sort %d rev %d match %u "
+	    "\"%s\": got %s, want %s", (int)q->sort, (int)q->reverse,
+	    q->match_fields, q->match_text ? q->match_text : "", got, want);
+	free(got);
+}
+
+START_TEST(test_sort_orders)
+{
+	struct cache		*c;
+	struct cache_query	 q;
+	int64_t			 folder;
+
+	c = test_open(&folder);
+	test_fill(c, folder, 1, NULL);
+	memset(&q, 0, sizeof q);
+	q.folder_id = folder;
+	q.sort = CACHE_SORT_DATE;
+	test_expect(c, &q, "2,4,3,5,1,6");
+	q.reverse = true;
+	test_expect(c, &q, "6,1,5,3,4,2");
+	/*
+	 * From: display name (quotes dropped), else address, lower case:
+	 * "" (6), ann (3), ann other (5), bob müller (4), carl@ (2), zoë (1).
+	 */
+	q.sort = CACHE_SORT_FROM;
+	q.reverse = false;
+	test_expect(c, &q, "6,3,5,4,2,1");
+	q.reverse = true;
+	test_expect(c, &q, "1,2,4,5,3,6");
+	/*
+	 * Subject without prefixes: "" (6), budget 2024 (2 at 100, 1 at 500),
+	 * lunch (3), müller report (4), quoted (5).
+	 */
+	q.sort = CACHE_SORT_SUBJECT;
+	q.reverse = false;
+	test_expect(c, &q, "6,2,1,3,4,5");
+	q.reverse = true;
+	test_expect(c, &q, "5,4,3,1,2,6");
+	q.sort = CACHE_SORT_SIZE;
+	q.reverse = false;
+	test_expect(c, &q, "2,4,1,6,5,3");
+	q.reverse = true;
+	test_expect(c, &q, "3,5,6,1,4,2");
+	cache_close(c);
+}
+END_TEST
+
+START_TEST(test_paging)
+{
+	struct cache		*c;
+	struct cache_query	 q;
+	struct cache_msg	*page;
+	struct error		 e;
+	size_t			 n;
+	int64_t			 folder, pos;
+
+	c = test_open(&folder);
+	test_fill(c, folder, 1, NULL);
+	memset(&q, 0, sizeof q);
+	q.folder_id = folder;
+	q.sort = CACHE_SORT_SUBJECT;
+	ck_assert_int_eq(cache_query_page(c, &q, 2, 2, &page, &n, &e), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(page[0].remote_id, "1");
+	ck_assert_str_eq(page[1].remote_id, "3");
+	ck_assert_str_eq(page[0].subject, "Re: Budget 2024");
+	ck_assert_str_eq(page[0].to, "list@example.org");
+	cache_msg_list_free(page, n);
+	ck_assert_int_eq(cache_query_page(c, &q, 5, 10, &page, &n, &e), 0);
+	ck_assert_uint_eq(n, 1);
+	cache_msg_list_free(page, n);
+	ck_assert_int_eq(cache_query_page(c, &q, 6, 10, &page, &n, &e), 0);
+	ck_assert_uint_eq(n, 0);
+	cache_msg_list_free(page, n);
+	ck_assert_int_eq(cache_query_page(c, &q, -1, 10, &page, &n, &e), -1);
+	/* Not in the folder, or no such message: 1. */
+	ck_assert_int_eq(cache_query_position(c, &q, 9999, &pos, &e), 1);
+	q.folder_id = folder + 1;
+	ck_assert_int_eq(cache_query_position(c, &q, 1, &pos, &e), 1);
+	q.folder_id = folder;
+	q.sort = (enum cache_sort)42;
+	ck_assert_int_eq(cache_query_page(c, &q, 0, 10, &page, &n, &e), -1);
+	ck_assert_int_eq(e.code, ERR_CACHE);
+	cache_close(c);
+}
+END_TEST
+
+/* Assert the order of a date query limited to text in fields. */
+static void
+test_limit(struct cache *c, int64_t folder, unsigned fields,
+    const char *text, const char *want)
+{
+	struct cache_query	q;
+
+	memset(&q, 0, sizeof q);
+	q.folder_id = folder;
+	q.match_fields = fields;
+	q.match_text = text;
+	test_expect(c, &q, want);
+}
+
+/* The limits every way of storing the rows must answer alike. */
+static void
+test_limits(struct cache *c, int64_t folder)
+{
+	/* Trigram index: substring, any case, any field chosen. */
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "budget", "2,1");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "BUDGET 20", "2,1");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "udge", "2,1");
+	test_limit(c, folder, CACHE_MATCH_FROM, "budget", "");
+	test_limit(c, folder, CACHE_MATCH_FROM, "ann", "3,5");
+	test_limit(c, folder, CACHE_MATCH_FROM, "carl@EXAMPLE", "2");
+	test_limit(c, folder, CACHE_MATCH_FROM | CACHE_MATCH_SUBJECT, "lunch",
+	    "3");
+	/* Non-ASCII: the tokenizer folds case beyond ASCII. */
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "müller", "4");
+	test_limit(c, folder, CACHE_MATCH_FROM, "MÜLLER", "4");
+	test_limit(c, folder, CACHE_MATCH_FROM, "zoë", "1");
+	/* FTS5 and LIKE syntax in the text is only text. */
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "\"x\" OR", "5");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "y*", "5");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "OR y", "5");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "50%_", "4");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "0%_d", "4");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "' OR 1=1 --", "");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "budget 2025", "");
+	/* Short texts go through LIKE: % and _ are literal there too. */
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "%", "4");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "_", "4");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "LU", "3");
+	/* LIKE folds ASCII only: ü finds Müller, not MÜLLER. */
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "Ü", "4");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "ü", "");
+	test_limit(c, folder, CACHE_MATCH_FROM, "ü", "4");
+	test_limit(c, folder, CACHE_MATCH_FROM, "zo", "1");
+	/* Recipients are not indexed: LIKE at any length. */
+	test_limit(c, folder, CACHE_MATCH_TO, "bob@", "2");
+	test_limit(c, folder, CACHE_MATCH_TO, "ann", "4");
+	test_limit(c, folder, CACHE_MATCH_TO | CACHE_MATCH_FROM, "ann",
+	    "4,3,5");
+	/* No fields or no text: no limit. */
+	test_limit(c, folder, 0, "budget", "2,4,3,5,1,6");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "", "2,4,3,5,1,6");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, NULL, "2,4,3,5,1,6");
+}
+
+START_TEST(test_limit_indexed)
+{
+	struct cache	*c;
+	int64_t		 folder;
+
+	c = test_open(&folder);
+	test_fill(c, folder, 1, NULL);
+	test_limits(c, folder);
+	cache_close(c);
+}
+END_TEST
+
+/* Run SQL through a plain connection on the test file. */
+static int64_t
+test_sql_int(const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	int64_t		 v;
+
+	ck_assert_int_eq(sqlite3_open(test_path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Run SQL through a plain connection; SQLite's result code. */
+static int
+test_sql_exec(const char *sql)
+{
+	sqlite3	*db;
+	int	 rc;
+
+	ck_assert_int_eq(sqlite3_open(test_path, &db), SQLITE_OK);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+START_TEST(test_limit_unindexed_tail)
+{
+	struct cache	*c;
+	struct error	 e;
+	int64_t		 folder, ids[TEST_NMSGS];
+
+	/*
+	 * Rows put inside a transaction that is still open are not in the
+	 * trigram index yet: they must be found all the same (LIKE over the
+	 * tail, case folding beyond ASCII excepted).
+	 */
+	c = test_open(&folder);
+	ck_assert_int_eq(cache_begin(c, &e), 0);
+	test_fill(c, folder, 0, ids);
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "budget", "2,1");
+	test_limit(c, folder, CACHE_MATCH_FROM, "ann", "3,5");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "\"x\" OR", "5");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "50%_", "4");
+	ck_assert_int_eq(cache_commit(c, &e), 0);
+	ck_assert_int_eq(test_sql_int("SELECT fts_upto FROM search_state"),
+	    ids[TEST_NMSGS - 1]);
+	test_limits(c, folder);
+	cache_close(c);
+}
+END_TEST
+
+START_TEST(test_limit_autocommit)
+{
+	struct cache	*c;
+	int64_t		 folder, ids[TEST_NMSGS];
+
+	/* A put outside a transaction is indexed at once. */
+	c = test_open(&folder);
+	test_fill(c, folder, 0, ids);
+	ck_assert_int_eq(test_sql_int("SELECT fts_upto FROM search_state"),
+	    ids[TEST_NMSGS - 1]);
+	ck_assert_int_eq(test_sql_int("SELECT count(*) FROM messages_fts "
+	    "WHERE messages_fts MATCH 'budget'"), 2);
+	test_limits(c, folder);
+	cache_close(c);
+}
+END_TEST
+
+START_TEST(test_limit_follows_changes)
+{
+	struct cache		*c;
+	struct cache_msg	 m;
+	struct error		 e;
+	int64_t			 folder, other;
+
+	c = test_open(&folder);
+	test_fill(c, folder, 1, NULL);
+	/* A new subject replaces the old one in the index. */
+	ck_assert_int_eq(cache_msg_find(c, folder, "3", &m, &e), 0);
+	free(m.subject);
+	m.subject = xstrdup("dinner plans");
+	ck_assert_int_eq(cache_msg_put(c, &m, &e), 0);
+	cache_msg_fini(&m);
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "lunch", "");
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "dinner", "3");
+	/* Flags do not touch the index; removal does. */
+	ck_assert_int_eq(cache_msg_set_flags(c, folder, "2", CACHE_FLAG_SEEN,
+	    &e), 0);
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "budget", "2,1");
+	ck_assert_int_eq(cache_msg_remove(c, folder, "2", &e), 0);
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "budget", "1");
+	/* Other folders' matches are not ours; a cleared folder has none. */
+	ck_assert_int_eq(cache_folder_put(c, 1, "Other", NULL, '/', 0, &other,
+	    &e), 0);
+	test_limit(c, other, CACHE_MATCH_SUBJECT, "budget", "");
+	ck_assert_int_eq(cache_folder_clear(c, folder, &e), 0);
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "report", "");
+	/* The index is consistent with its content table. */
+	ck_assert_int_eq(test_sql_int("SELECT count(*) FROM messages_fts "
+	    "WHERE messages_fts MATCH 'budget'"), 0);
+	ck_assert_int_eq(test_sql_exec("INSERT INTO messages_fts "
+	    "(messages_fts, rank) VALUES ('integrity-check', 1)"), SQLITE_OK);
+	cache_close(c);
+}
+END_TEST
+
+START_TEST(test_references_and_thread_rows)
+{
+	struct cache		*c;
+	struct cache_msg	 m, got, *page;
+	struct cache_thread_row	*rows;
+	struct error		 e;
+	size_t			 n;
+	int64_t			 folder;
+
+	c = test_open(&folder);
+	memset(&m, 0, sizeof m);
+	m.folder_id = folder;
+	m.remote_id = (char *)"10";
+	m.date = 20;
+	m.subject = (char *)"Re: x";
+	m.message_id = (char *)"<b@x>";
+	m.in_reply_to = (char *)"<a@x>";
+	m.references = (char *)"<root@x> <a@x>";
+	ck_assert_int_eq(cache_msg_put(c, &m, &e), 0);
+	ck_assert_int_eq(cache_msg_get(c, m.id, &got, &e), 0);
+	ck_assert_str_eq(got.references, "<root@x> <a@x>");
+	cache_msg_fini(&got);
+	ck_assert_int_eq(cache_msg_page(c, folder, 0, 10, &page, &n, &e), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(page[0].references, "<root@x> <a@x>");
+	cache_msg_list_free(page, n);
+	memset(&m, 0, sizeof m);
+	m.folder_id = folder;
+	m.remote_id = (char *)"9";
+	m.date = 10;
+	ck_assert_int_eq(cache_msg_put(c, &m, &e), 0);
+
+	ck_assert_int_eq(cache_thread_rows(c, folder, &rows, &n, &e), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(rows[0].id, m.id);
+	ck_assert_ptr_null(rows[0].message_id);
+	ck_assert_ptr_null(rows[0].references);
+	ck_assert_ptr_null(rows[0].subject);
+	ck_assert_int_eq(rows[1].date, 20);
+	ck_assert_str_eq(rows[1].message_id, "<b@x>");
+	ck_assert_str_eq(rows[1].in_reply_to, "<a@x>");
+	ck_assert_str_eq(rows[1].references, "<root@x> <a@x>");
+	ck_assert_str_eq(rows[1].subject, "Re: x");
+	cache_thread_rows_free(rows, n);
+	ck_assert_int_eq(cache_thread_rows(c, folder + 1, &rows, &n, &e), 0);
+	ck_assert_uint_eq(n, 0);
+	cache_thread_rows_free(rows, n);
+	cache_close(c);
+}
+END_TEST
+
+/* Create the cache suite. */
+static Suite *
+cache_query_suite(void)
+{
+	Suite	*s;
+	TCase	*tc;
+
+	s = suite_create("cache_query");
+	tc = tcase_create("query");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_sort_orders);
+	tcase_add_test(tc, test_paging);
+	tcase_add_test(tc, test_limit_indexed);
+	tcase_add_test(tc, test_limit_unindexed_tail);
+	tcase_add_test(tc, test_limit_autocommit);
+	tcase_add_test(tc, test_limit_follows_changes);
+	tcase_add_test(tc, test_references_and_thread_rows);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	sr = srunner_create(cache_query_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
