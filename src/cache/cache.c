@@ -391,16 +391,30 @@ cache_begin(struct cache *c, struct error *e)
 }
 
 /*
- * Commit the transaction; on failure it is still open (roll it back).  The
- * messages the transaction stored join the search index first, in one
- * batch (migration commits run before the index exists).
+ * Commit the transaction; on failure it is still open (roll it back).
+ * New messages join the search index later, in one batch
+ * (cache_search_index): indexing inside a sync's commits would double its
+ * write cost, and searches find unindexed rows by LIKE meanwhile.
  */
 int
 cache_commit(struct cache *c, struct error *e)
 {
-	if (c->search_ready && cache_search_catch_up(c, e) != 0)
-		return -1;
 	return cache_stmt_exec(c, CACHE_STMT_COMMIT, "COMMIT", e);
+}
+
+/* Index the messages stored since the last time, in one transaction. */
+int
+cache_search_index(struct cache *c, struct error *e)
+{
+	if (!c->search_ready)
+		return 0;
+	if (cache_begin(c, e) != 0)
+		return -1;
+	if (cache_search_catch_up(c, e) != 0 || cache_commit(c, e) != 0) {
+		cache_rollback(c);
+		return -1;
+	}
+	return 0;
 }
 
 /* Roll back the open transaction, if any. */

@@ -205,6 +205,13 @@ int	 cache_query_page(struct cache *, const struct cache_query *,
 int	 cache_query_position(struct cache *, const struct cache_query *,
 	     int64_t msg_id, int64_t *pos, struct error *);
 
+/*
+ * Bring the search index up to date with the messages stored since the
+ * last call (a worker calls it after a sync; until then limits still find
+ * new messages, more slowly).
+ */
+int	 cache_search_index(struct cache *, struct error *);
+
 /* What threading (core/thread.c, JWZ) needs of every message of a folder. */
 struct cache_thread_row {
 	int64_t	 id;

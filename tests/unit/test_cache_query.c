@@ -359,6 +359,12 @@ START_TEST(test_limit_unindexed_tail)
 	test_limit(c, folder, CACHE_MATCH_SUBJECT, "\"x\" OR", "5");
 	test_limit(c, folder, CACHE_MATCH_SUBJECT, "50%_", "4");
 	ck_assert_int_eq(cache_commit(c, &e), 0);
+	/* Committed but not indexed: still found (LIKE over the tail)... */
+	ck_assert_int_eq(test_sql_int("SELECT fts_upto FROM search_state"), 0);
+	test_limit(c, folder, CACHE_MATCH_SUBJECT, "budget", "2,1");
+	test_limit(c, folder, CACHE_MATCH_FROM, "ann", "3,5");
+	/* ...and indexed in one batch when the worker asks. */
+	ck_assert_int_eq(cache_search_index(c, &e), 0);
 	ck_assert_int_eq(test_sql_int("SELECT fts_upto FROM search_state"),
 	    ids[TEST_NMSGS - 1]);
 	test_limits(c, folder);
