@@ -115,8 +115,11 @@ test_fill(struct cache *c, int64_t folder, int txn, int64_t *ids)
 		if (ids != NULL)
 			ids[i] = m.id;
 	}
-	if (txn)
+	if (txn) {
 		ck_assert_msg(cache_commit(c, &e) == 0, "%s", e.msg);
+		/* What a worker does after a sync. */
+		ck_assert_msg(cache_search_index(c, &e) == 0, "%s", e.msg);
+	}
 }
 
 /* The remote ids of a whole query, in order, as "a,b,c". */
