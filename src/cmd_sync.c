@@ -61,6 +61,10 @@ cmd_sync_one(const struct config_account *cfg, struct cache *c)
 		cmd_sync_error(cfg->name, &err);
 		rc = 1;
 	}
+	if (cache_search_index(c, &err) == -1) {
+		cmd_sync_error(cfg->name, &err);
+		rc = 1;
+	}
 	if (cmd_sync_summary(c, a->cache_id, &err) == -1) {
 		cmd_sync_error(cfg->name, &err);
 		rc = 1;

@@ -7,6 +7,8 @@
  * before any driver code runs, and mark the account closed when an error
  * says the connection is gone, so the next call reconnects.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,16 +128,16 @@ account_fetch_message(struct account *a, const struct cache_folder *f,
 	return 0;
 }
 
+static int	account_writable(struct account *, const char *, struct error *);
+
 /* Change flags on the server; refused on read-only accounts. */
 int
 account_store_flags(struct account *a, const struct cache_folder *f,
     const char *const *ids, size_t n, unsigned add, unsigned remove,
     struct cache *c, struct error *err)
 {
-	if (a->cfg->read_only)
-		return error_set(err, ERR_READONLY, ERR_SCOPE_OP,
-		    "account %s is read-only: flags not changed on the server",
-		    a->cfg->name);
+	if (account_writable(a, "flag change", err) == -1)
+		return -1;
 	if (!(a->ops->caps & DRIVER_CAP_FLAGS))
 		return 0;
 	if (account_open(a, err) == -1)
@@ -158,4 +160,201 @@ account_status(struct account *a, const char *fmt, ...)
 	log_debug("core", "[%s] %s", a->cfg->name, text);
 	if (a->status != NULL)
 		a->status(a->status_arg, text);
+}
+
+/* Refuse a server change on a read-only account (before any I/O). */
+static int
+account_writable(struct account *a, const char *what, struct error *err)
+{
+	if (!a->cfg->read_only)
+		return 0;
+	return error_set(err, ERR_READONLY, ERR_SCOPE_OP,
+	    "account %s is read-only: %s not done", a->cfg->name, what);
+}
+
+/* Copy messages to another folder. */
+int
+account_copy(struct account *a, const struct cache_folder *from,
+    const char *const *ids, size_t n, const struct cache_folder *to,
+    struct cache *c, struct error *err)
+{
+	if (account_writable(a, "copy", err) == -1)
+		return -1;
+	if (a->ops->copy == NULL)
+		return error_set(err, ERR_UNSUPPORTED, ERR_SCOPE_OP,
+		    "%s accounts cannot copy messages", a->ops->name);
+	if (account_open(a, err) == -1)
+		return -1;
+	if (a->ops->copy(a, from, ids, n, to, c, err) == -1)
+		return account_failed(a, err);
+	return 0;
+}
+
+/*
+ * Move messages: the driver's move when it can (IMAP MOVE, or its own
+ * copy + expunge of just these messages with UIDPLUS), else copy and mark
+ * them \Deleted.  They are not expunged then: without a way to expunge
+ * only these, an expunge would also remove every other \Deleted message
+ * of the folder, which the user did not ask for; they go with the next
+ * expunge the user asks for.
+ */
+int
+account_move(struct account *a, const struct cache_folder *from,
+    const char *const *ids, size_t n, const struct cache_folder *to,
+    struct cache *c, struct error *err)
+{
+	if (account_writable(a, "move", err) == -1)
+		return -1;
+	if (account_open(a, err) == -1)
+		return -1;
+	if (a->ops->move != NULL) {
+		if (a->ops->move(a, from, ids, n, to, c, err) == 0)
+			return 0;
+		if (err->code != ERR_UNSUPPORTED)
+			return account_failed(a, err);
+	}
+	if (account_copy(a, from, ids, n, to, c, err) == -1)
+		return -1;
+	return account_store_flags(a, from, ids, n, CACHE_FLAG_DELETED, 0, c,
+	    err);
+}
+
+/* Remove messages marked \Deleted. */
+int
+account_expunge(struct account *a, const struct cache_folder *f,
+    const char *const *ids, size_t n, struct cache *c, struct error *err)
+{
+	if (account_writable(a, "expunge", err) == -1)
+		return -1;
+	if (a->ops->expunge == NULL)
+		return error_set(err, ERR_UNSUPPORTED, ERR_SCOPE_OP,
+		    "%s accounts cannot expunge", a->ops->name);
+	if (account_open(a, err) == -1)
+		return -1;
+	if (a->ops->expunge(a, f, ids, n, c, err) == -1)
+		return account_failed(a, err);
+	return 0;
+}
+
+/* Append a message to a folder. */
+int
+account_append(struct account *a, const struct cache_folder *f,
+    const char *raw, size_t len, unsigned flags, int64_t date,
+    struct cache *c, struct error *err)
+{
+	if (account_writable(a, "append", err) == -1)
+		return -1;
+	if (a->ops->append == NULL)
+		return error_set(err, ERR_UNSUPPORTED, ERR_SCOPE_OP,
+		    "%s accounts cannot store messages", a->ops->name);
+	if (account_open(a, err) == -1)
+		return -1;
+	if (a->ops->append(a, f, raw, len, flags, date, c, err) == -1)
+		return account_failed(a, err);
+	return 0;
+}
+
+/* Create a folder. */
+int
+account_create_folder(struct account *a, const char *name, struct cache *c,
+    struct error *err)
+{
+	if (account_writable(a, "create folder", err) == -1)
+		return -1;
+	if (a->ops->create_folder == NULL)
+		return error_set(err, ERR_UNSUPPORTED, ERR_SCOPE_OP,
+		    "%s accounts cannot create folders", a->ops->name);
+	if (account_open(a, err) == -1)
+		return -1;
+	if (a->ops->create_folder(a, name, c, err) == -1)
+		return account_failed(a, err);
+	return 0;
+}
+
+/* Rename a folder. */
+int
+account_rename_folder(struct account *a, const struct cache_folder *f,
+    const char *new_name, struct cache *c, struct error *err)
+{
+	if (account_writable(a, "rename folder", err) == -1)
+		return -1;
+	if (a->ops->rename_folder == NULL)
+		return error_set(err, ERR_UNSUPPORTED, ERR_SCOPE_OP,
+		    "%s accounts cannot rename folders", a->ops->name);
+	if (account_open(a, err) == -1)
+		return -1;
+	if (a->ops->rename_folder(a, f, new_name, c, err) == -1)
+		return account_failed(a, err);
+	return 0;
+}
+
+/* Delete a folder. */
+int
+account_delete_folder(struct account *a, const struct cache_folder *f,
+    struct cache *c, struct error *err)
+{
+	if (account_writable(a, "delete folder", err) == -1)
+		return -1;
+	if (a->ops->delete_folder == NULL)
+		return error_set(err, ERR_UNSUPPORTED, ERR_SCOPE_OP,
+		    "%s accounts cannot delete folders", a->ops->name);
+	if (account_open(a, err) == -1)
+		return -1;
+	if (a->ops->delete_folder(a, f, c, err) == -1)
+		return account_failed(a, err);
+	return 0;
+}
+
+/* Search message text on the server (allowed on read-only accounts). */
+int
+account_search(struct account *a, const struct cache_folder *f,
+    const char *text, char ***ids, size_t *n, struct error *err)
+{
+	*ids = NULL;
+	*n = 0;
+	if (a->ops->search == NULL)
+		return error_set(err, ERR_UNSUPPORTED, ERR_SCOPE_OP,
+		    "%s accounts cannot search on the server", a->ops->name);
+	if (account_open(a, err) == -1)
+		return -1;
+	if (a->ops->search(a, f, text, ids, n, err) == -1)
+		return account_failed(a, err);
+	return 0;
+}
+
+/*
+ * Wait for changes in a folder: the driver's IDLE when the server has it,
+ * else wait (for cmd_fd, the wake fd or the timeout) and then resync the
+ * folder, which is how a server without IDLE is polled.
+ */
+int
+account_wait_changes(struct account *a, const struct cache_folder *f,
+    struct cache *c, int cmd_fd, int timeout_ms, struct error *err)
+{
+	struct pollfd	pfd[2];
+	int		rc;
+
+	if (account_open(a, err) == -1)
+		return -1;
+	if (a->ops->wait_changes != NULL && (a->caps & DRIVER_CAP_IDLE)) {
+		rc = a->ops->wait_changes(a, f, c, cmd_fd, timeout_ms, err);
+		return rc == -1 ? account_failed(a, err) : rc;
+	}
+	pfd[0].fd = cmd_fd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = a->wake_fd;
+	pfd[1].events = POLLIN;
+	do
+		rc = poll(pfd, a->wake_fd != -1 ? 2 : 1, timeout_ms);
+	while (rc == -1 && errno == EINTR);
+	if (rc == -1)
+		return error_sys(err, ERR_SCOPE_OP, errno, "poll");
+	if (rc > 0 && (pfd[1].revents & POLLIN))
+		return error_set(err, ERR_CANCELLED, ERR_SCOPE_OP,
+		    "interrupted");
+	if (rc > 0)
+		return 0;
+	if (account_sync_folder(a, f, c, err) == -1)
+		return -1;
+	return 1;
 }

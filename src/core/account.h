@@ -28,9 +28,17 @@
 
 struct account;
 
-/* Capabilities a driver (or its server) has. */
+/*
+ * Capabilities a driver has (driver_ops.caps) and, once open, what its
+ * server turned out to offer (account.caps, set by open()).
+ */
 #define DRIVER_CAP_FOLDERS	0x01u	/* more than one folder */
 #define DRIVER_CAP_FLAGS	0x02u	/* server-side flags */
+#define DRIVER_CAP_IDLE		0x04u	/* wait_changes without polling */
+#define DRIVER_CAP_MOVE		0x08u	/* atomic server-side move */
+#define DRIVER_CAP_SEARCH	0x10u	/* server-side text search */
+#define DRIVER_CAP_APPEND	0x20u	/* append a message to a folder */
+#define DRIVER_CAP_FOLDER_EDIT	0x40u	/* create/rename/delete folders */
 
 /*
  * Progress reports from inside a long call ("headers 1200/2000").  Called on
@@ -46,6 +54,7 @@ struct account {
 	account_status_fn		 status;	/* may be NULL */
 	void				*status_arg;
 	bool				 connected;
+	unsigned			 caps;		/* DRIVER_CAP_*, once open */
 };
 
 struct driver_ops {
@@ -78,6 +87,60 @@ struct driver_ops {
 	int	 (*store_flags)(struct account *, const struct cache_folder *,
 		     const char *const *remote_ids, size_t n, unsigned add,
 		     unsigned remove, struct cache *, struct error *);
+
+	/*
+	 * The operations below may be NULL when the driver cannot do them;
+	 * the account_* wrappers then emulate (move = copy + delete) or
+	 * refuse with ERR_UNSUPPORTED.  Each updates the cache with what the
+	 * server confirmed (IMAP: COPYUID/VANISHED/EXPUNGE), so the UI sees
+	 * the result without a full resync.
+	 */
+	/* Copy messages into another folder of the same account. */
+	int	 (*copy)(struct account *, const struct cache_folder *from,
+		     const char *const *remote_ids, size_t n,
+		     const struct cache_folder *to, struct cache *,
+		     struct error *);
+	/* Move messages (atomically when the server can: IMAP MOVE). */
+	int	 (*move)(struct account *, const struct cache_folder *from,
+		     const char *const *remote_ids, size_t n,
+		     const struct cache_folder *to, struct cache *,
+		     struct error *);
+	/*
+	 * Permanently remove these messages (they carry \Deleted already);
+	 * only these where the server allows it (IMAP UIDPLUS UID EXPUNGE),
+	 * else every \Deleted message of the folder.
+	 */
+	int	 (*expunge)(struct account *, const struct cache_folder *,
+		     const char *const *remote_ids, size_t n, struct cache *,
+		     struct error *);
+	/* Append a raw RFC 5322 message (Drafts, Sent, saving a copy). */
+	int	 (*append)(struct account *, const struct cache_folder *,
+		     const char *raw, size_t len, unsigned flags,
+		     int64_t date, struct cache *, struct error *);
+	/* Create, rename, delete folders; name is the UTF-8 display path. */
+	int	 (*create_folder)(struct account *, const char *name,
+		     struct cache *, struct error *);
+	int	 (*rename_folder)(struct account *, const struct cache_folder *,
+		     const char *new_name, struct cache *, struct error *);
+	int	 (*delete_folder)(struct account *, const struct cache_folder *,
+		     struct cache *, struct error *);
+	/*
+	 * Search message text on the server (bodies not yet cached): the
+	 * remote ids of matches, caller frees with cache_strv_free.
+	 */
+	int	 (*search)(struct account *, const struct cache_folder *,
+		     const char *text, char ***remote_ids, size_t *n,
+		     struct error *);
+	/*
+	 * Wait for changes in folder (IMAP IDLE) and apply them to the cache.
+	 * Returns 1 when the cache changed, 0 when timeout_ms passed or
+	 * cmd_fd became readable (a command is waiting: leave IDLE cleanly and
+	 * return so the worker can run it), -1 on error.  The account's
+	 * wake_fd still cancels everything (ERR_CANCELLED).
+	 */
+	int	 (*wait_changes)(struct account *, const struct cache_folder *,
+		     struct cache *, int cmd_fd, int timeout_ms,
+		     struct error *);
 };
 
 /*
@@ -106,6 +169,30 @@ int	 account_fetch_message(struct account *, const struct cache_folder *,
 int	 account_store_flags(struct account *, const struct cache_folder *,
 	     const char *const *remote_ids, size_t n, unsigned add,
 	     unsigned remove, struct cache *, struct error *);
+int	 account_copy(struct account *, const struct cache_folder *from,
+	     const char *const *remote_ids, size_t n,
+	     const struct cache_folder *to, struct cache *, struct error *);
+int	 account_move(struct account *, const struct cache_folder *from,
+	     const char *const *remote_ids, size_t n,
+	     const struct cache_folder *to, struct cache *, struct error *);
+int	 account_expunge(struct account *, const struct cache_folder *,
+	     const char *const *remote_ids, size_t n, struct cache *,
+	     struct error *);
+int	 account_append(struct account *, const struct cache_folder *,
+	     const char *raw, size_t len, unsigned flags, int64_t date,
+	     struct cache *, struct error *);
+int	 account_create_folder(struct account *, const char *name,
+	     struct cache *, struct error *);
+int	 account_rename_folder(struct account *, const struct cache_folder *,
+	     const char *new_name, struct cache *, struct error *);
+int	 account_delete_folder(struct account *, const struct cache_folder *,
+	     struct cache *, struct error *);
+int	 account_search(struct account *, const struct cache_folder *,
+	     const char *text, char ***remote_ids, size_t *n, struct error *);
+/* 1 changed, 0 nothing (timeout or cmd_fd), -1 error; polls if no IDLE. */
+int	 account_wait_changes(struct account *, const struct cache_folder *,
+	     struct cache *, int cmd_fd, int timeout_ms, struct error *);
+
 /* Report progress through the account's status hook, printf-style. */
 void	 account_status(struct account *, const char *, ...)
 	     __attribute__((format(printf, 2, 3)));

@@ -1,65 +1,44 @@
 /*
- * worker.c - an account's thread: a command queue in, an event queue out.
+ * worker.c - an account's thread: a command queue in, an event queue out,
+ * and the loop that keeps the watched folder fresh between commands.
  *
- * The queues are linked lists under one mutex; the worker sleeps on a
- * condition variable while its queue is empty.  The worker's own wake pipe
- * is the account's wake_fd: it is written only by worker_stop(), so any
- * network wait ends at once when the UI quits, while a newly queued command
- * simply waits for the running one.  Events wake the UI through its pipe.
+ * The queues are linked lists under one mutex.  Two pipes wake the
+ * thread: cmd gets a byte per submitted command (it ends an IDLE, so a
+ * command never waits for the server), and stop, which is the account's
+ * wake_fd, cancels any network wait at once when the UI quits.  Events
+ * wake the UI through its own pipe.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "cache/cache.h"
-#include "core/account.h"
-#include "core/sync.h"
 #include "core/worker.h"
+#include "core/worker_impl.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-struct worker_cmd_node {
-	struct worker_cmd	 cmd;
-	struct worker_cmd_node	*next;
-};
-
-struct worker_event_node {
-	struct worker_event	 ev;
-	struct worker_event_node *next;
-};
-
-struct worker {
-	const struct config_account *cfg;
-	char			*cache_path;
-	int			 ui_wake_fd;
-	int			 wake[2];	/* [0] is the account's wake_fd */
-	pthread_t		 thread;
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 cond;
-	bool			 stopping;
-	struct worker_cmd_node	*cmds, **cmds_tail;
-	struct worker_event_node *events, **events_tail;
-	/* Worker thread only: */
-	struct cache		*cache;
-	struct account		*account;
-};
-
-/* Queue an event for the UI and wake it (any thread). */
-static void
-worker_emit(struct worker *w, enum worker_event_type type, int64_t folder_id,
-    int64_t msg_id, const char *text)
+/* Monotonic milliseconds. */
+int64_t
+worker_now_ms(void)
 {
-	struct worker_event_node	*n;
-	char				 c = 'w';
+	struct timespec	ts;
 
-	n = xcalloc(1, sizeof *n);
-	n->ev.type = type;
-	n->ev.folder_id = folder_id;
-	n->ev.msg_id = msg_id;
-	n->ev.text = text != NULL ? xstrdup(text) : NULL;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Queue an event node for the UI and wake it. */
+static void
+worker_push(struct worker *w, struct worker_event_node *n)
+{
+	char	c = 'w';
+
 	pthread_mutex_lock(&w->lock);
 	*w->events_tail = n;
 	w->events_tail = &n->next;
@@ -69,159 +48,127 @@ worker_emit(struct worker *w, enum worker_event_type type, int64_t folder_id,
 		;
 }
 
+/* Queue an event for the UI. */
+void
+worker_emit(struct worker *w, enum worker_event_type type, int64_t folder_id,
+    int64_t msg_id, const char *text)
+{
+	struct worker_event_node	*n;
+
+	n = xcalloc(1, sizeof *n);
+	n->ev.type = type;
+	n->ev.folder_id = folder_id;
+	n->ev.msg_id = msg_id;
+	n->ev.text = text != NULL ? xstrdup(text) : NULL;
+	worker_push(w, n);
+}
+
+/* Queue a search result (takes ids). */
+void
+worker_emit_ids(struct worker *w, int64_t folder_id, int64_t *ids, size_t n)
+{
+	struct worker_event_node	*node;
+
+	node = xcalloc(1, sizeof *node);
+	node->ev.type = WORKER_EV_SEARCH;
+	node->ev.folder_id = folder_id;
+	node->ev.ids = ids;
+	node->ev.nids = n;
+	worker_push(w, node);
+}
+
 /* The account's progress hook: forward as a status event. */
 static void
 worker_status(void *arg, const char *text)
 {
-	struct worker	*w = arg;
-
-	worker_emit(w, WORKER_EV_STATUS, 0, 0, text);
+	worker_emit(arg, WORKER_EV_STATUS, 0, 0, text);
 }
 
+/* Empty the command pipe (its bytes only say "look at the queue"). */
 static void
-worker_folders_listed(void *arg)
+worker_drain(int fd)
 {
-	worker_emit(arg, WORKER_EV_FOLDERS, 0, 0, NULL);
+	char	buf[256];
+
+	while (read(fd, buf, sizeof buf) > 0)
+		;
 }
 
-static void
-worker_folder_done(void *arg, const struct cache_folder *f,
-    const struct error *err)
-{
-	struct worker	*w = arg;
-	char		*text;
-
-	worker_emit(w, WORKER_EV_MESSAGES, f->id, 0, NULL);
-	if (err != NULL) {
-		text = xasprintf("%s: %s", f->name, err->msg);
-		worker_emit(w, WORKER_EV_ERROR, f->id, 0, text);
-		free(text);
-	}
-}
-
-/* Report a failed command (unless we are stopping). */
-static void
-worker_fail(struct worker *w, const struct error *err)
-{
-	if (err->code == ERR_CANCELLED)
-		return;
-	log_warn("worker", "[%s] %s", w->cfg->name, err->msg);
-	worker_emit(w, WORKER_EV_ERROR, 0, 0, err->msg);
-}
-
-/* Look up a message and its folder for a command. */
-static int
-worker_msg(struct worker *w, int64_t msg_id, struct cache_msg *m,
-    struct cache_folder *f, struct error *err)
-{
-	int	rc;
-
-	memset(m, 0, sizeof *m);
-	memset(f, 0, sizeof *f);
-	if ((rc = cache_msg_get(w->cache, msg_id, m, err)) != 0)
-		goto notfound;
-	if ((rc = cache_folder_get(w->cache, m->folder_id, f, err)) != 0)
-		goto notfound;
-	return 0;
-notfound:
-	if (rc == 1)
-		error_set(err, ERR_NOTFOUND, ERR_SCOPE_OP,
-		    "message no longer in the cache");
-	cache_msg_fini(m);
-	cache_folder_fini(f);
-	return -1;
-}
-
-/* Run one command on the worker thread. */
-static void
-worker_run(struct worker *w, const struct worker_cmd *cmd)
-{
-	struct sync_hooks	 hooks = { worker_folders_listed,
-	    worker_folder_done, w };
-	struct cache_folder	 f;
-	struct cache_msg	 m;
-	struct error		 err;
-	const char		*id;
-	int			 rc;
-
-	error_clear(&err);
-	switch (cmd->type) {
-	case WORKER_SYNC_ALL:
-		if (sync_account(w->account, w->cache, &hooks, &err) == -1 &&
-		    err.scope == ERR_SCOPE_ACCOUNT)
-			worker_fail(w, &err);
-		break;
-	case WORKER_SYNC_FOLDER:
-		memset(&f, 0, sizeof f);
-		rc = cache_folder_get(w->cache, cmd->folder_id, &f, &err);
-		if (rc == 0 && account_sync_folder(w->account, &f, w->cache,
-		    &err) == 0)
-			worker_emit(w, WORKER_EV_MESSAGES, f.id, 0, NULL);
-		else if (rc != 1)
-			worker_fail(w, &err);
-		cache_folder_fini(&f);
-		break;
-	case WORKER_FETCH_BODY:
-		if (worker_msg(w, cmd->msg_id, &m, &f, &err) == -1) {
-			worker_fail(w, &err);
-			break;
-		}
-		account_status(w->account, "fetching message %s", m.remote_id);
-		if (account_fetch_message(w->account, &f, m.remote_id,
-		    w->cache, &err) == 0)
-			worker_emit(w, WORKER_EV_BODY, f.id, m.id, NULL);
-		else
-			worker_fail(w, &err);
-		cache_msg_fini(&m);
-		cache_folder_fini(&f);
-		break;
-	case WORKER_SET_FLAGS:
-		if (worker_msg(w, cmd->msg_id, &m, &f, &err) == -1) {
-			worker_fail(w, &err);
-			break;
-		}
-		id = m.remote_id;
-		if (account_store_flags(w->account, &f, &id, 1, cmd->add,
-		    cmd->remove, w->cache, &err) == 0)
-			worker_emit(w, WORKER_EV_MESSAGES, f.id, m.id, NULL);
-		else
-			worker_fail(w, &err);
-		cache_msg_fini(&m);
-		cache_folder_fini(&f);
-		break;
-	}
-}
-
-/* Take the next command, sleeping while there is none; false to stop. */
+/* Take the next queued command, if any. */
 static bool
-worker_next_cmd(struct worker *w, struct worker_cmd *out)
+worker_pop(struct worker *w, struct worker_cmd *out)
 {
 	struct worker_cmd_node	*n;
-	bool			 idle_sent = false;
 
 	pthread_mutex_lock(&w->lock);
-	while (w->cmds == NULL && !w->stopping) {
-		if (!idle_sent) {
-			pthread_mutex_unlock(&w->lock);
-			worker_emit(w, WORKER_EV_IDLE, 0, 0, NULL);
-			pthread_mutex_lock(&w->lock);
-			idle_sent = true;
-			continue;
-		}
-		pthread_cond_wait(&w->cond, &w->lock);
+	if ((n = w->cmds) != NULL) {
+		w->cmds = n->next;
+		if (w->cmds == NULL)
+			w->cmds_tail = &w->cmds;
 	}
-	if (w->stopping) {
-		pthread_mutex_unlock(&w->lock);
-		return false;
-	}
-	n = w->cmds;
-	w->cmds = n->next;
-	if (w->cmds == NULL)
-		w->cmds_tail = &w->cmds;
 	pthread_mutex_unlock(&w->lock);
+	if (n == NULL)
+		return false;
 	*out = n->cmd;
 	free(n);
 	return true;
+}
+
+static bool
+worker_stopping(struct worker *w)
+{
+	bool	s;
+
+	pthread_mutex_lock(&w->lock);
+	s = w->stopping;
+	pthread_mutex_unlock(&w->lock);
+	return s;
+}
+
+/* Sleep until a command, stop, or the retry time (if one is set). */
+static void
+worker_sleep(struct worker *w)
+{
+	struct pollfd	pfd[2];
+	int64_t		left = -1;
+
+	if (w->retry_at_ms != 0) {
+		left = w->retry_at_ms - worker_now_ms();
+		if (left <= 0)
+			return;
+	}
+	pfd[0].fd = w->cmd[0];
+	pfd[0].events = POLLIN;
+	pfd[1].fd = w->stop[0];
+	pfd[1].events = POLLIN;
+	while (poll(pfd, 2, left > INT32_MAX ? INT32_MAX : (int)left) == -1 &&
+	    errno == EINTR)
+		;
+}
+
+/* Between commands: retry a lost connection, or watch the folder. */
+static void
+worker_between(struct worker *w)
+{
+	struct worker_cmd	retry = { .type = WORKER_FLUSH_OPS };
+
+	if (w->offline && !w->auth_failed && w->retry_at_ms != 0 &&
+	    worker_now_ms() >= w->retry_at_ms) {
+		w->retry_at_ms = 0;
+		if (w->need_sync_all)
+			retry.type = WORKER_SYNC_ALL;
+		else if (w->watch_folder != 0) {
+			retry.type = WORKER_WATCH_FOLDER;
+			retry.folder_id = w->watch_folder;
+		}
+		worker_run(w, &retry);
+		return;
+	}
+	if (!w->offline && w->watch_folder != 0) {
+		worker_idle(w);
+		return;
+	}
+	worker_sleep(w);
 }
 
 /* The thread: open cache and account, then serve commands. */
@@ -231,19 +178,41 @@ worker_main(void *arg)
 	struct worker		*w = arg;
 	struct worker_cmd	 cmd;
 	struct error		 err;
+	bool			 idle_sent = false;
 
 	error_clear(&err);
 	if ((w->cache = cache_open(w->cache_path, &err)) == NULL ||
-	    (w->account = account_new(w->cfg, w->cache, w->wake[0],
+	    (w->account = account_new(w->cfg, w->cache, w->stop[0],
 	    &err)) == NULL) {
-		worker_fail(w, &err);
+		worker_emit(w, WORKER_EV_ERROR, 0, 0, err.msg);
 		return NULL;
 	}
 	w->account->status = worker_status;
 	w->account->status_arg = w;
-	while (worker_next_cmd(w, &cmd))
-		worker_run(w, &cmd);
+	while (!worker_stopping(w)) {
+		worker_drain(w->cmd[0]);
+		if (worker_pop(w, &cmd)) {
+			idle_sent = false;
+			worker_run(w, &cmd);
+			free((char *)cmd.text);
+			continue;
+		}
+		if (!idle_sent) {
+			worker_emit(w, WORKER_EV_IDLE, 0, 0, NULL);
+			idle_sent = true;
+		}
+		worker_between(w);
+	}
 	return NULL;
+}
+
+/* Make a non-blocking close-on-exec pipe. */
+static int
+worker_pipe(int fds[2], struct error *err)
+{
+	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) == -1)
+		return error_sys(err, ERR_SCOPE_ACCOUNT, errno, "pipe");
+	return 0;
 }
 
 /* Start the worker thread for an account. */
@@ -252,6 +221,7 @@ worker_start(const struct config_account *cfg, const char *cache_path,
     int ui_wake_fd, struct error *err)
 {
 	struct worker	*w;
+	sigset_t	 all, old;
 	int		 rc;
 
 	w = xcalloc(1, sizeof *w);
@@ -260,40 +230,50 @@ worker_start(const struct config_account *cfg, const char *cache_path,
 	w->ui_wake_fd = ui_wake_fd;
 	w->cmds_tail = &w->cmds;
 	w->events_tail = &w->events;
+	w->backoff_s = 1;
+	w->stop[0] = w->stop[1] = w->cmd[0] = w->cmd[1] = -1;
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->cond, NULL);
-	if (pipe2(w->wake, O_CLOEXEC | O_NONBLOCK) == -1) {
-		error_sys(err, ERR_SCOPE_ACCOUNT, errno, "pipe");
+	if (worker_pipe(w->stop, err) == -1 || worker_pipe(w->cmd, err) == -1)
 		goto fail;
-	}
-	if ((rc = pthread_create(&w->thread, NULL, worker_main, w)) != 0) {
+	/* Signals belong to the UI thread: the worker blocks them all. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&w->thread, NULL, worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		error_sys(err, ERR_SCOPE_ACCOUNT, rc, "pthread_create");
-		close(w->wake[0]);
-		close(w->wake[1]);
 		goto fail;
 	}
 	return w;
 fail:
+	for (rc = 0; rc < 2; rc++) {
+		if (w->stop[rc] != -1)
+			close(w->stop[rc]);
+		if (w->cmd[rc] != -1)
+			close(w->cmd[rc]);
+	}
 	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->cond);
 	free(w->cache_path);
 	free(w);
 	return NULL;
 }
 
-/* Queue a command. */
+/* Queue a command (its text is copied) and wake the worker. */
 void
 worker_submit(struct worker *w, const struct worker_cmd *cmd)
 {
 	struct worker_cmd_node	*n;
+	char			 c = 'c';
 
 	n = xcalloc(1, sizeof *n);
 	n->cmd = *cmd;
+	n->cmd.text = cmd->text != NULL ? xstrdup(cmd->text) : NULL;
 	pthread_mutex_lock(&w->lock);
 	*w->cmds_tail = n;
 	w->cmds_tail = &n->next;
-	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
+	while (write(w->cmd[1], &c, 1) == -1 && errno == EINTR)
+		;
 }
 
 /* Take the next event for the UI. */
@@ -316,12 +296,15 @@ worker_next_event(struct worker *w, struct worker_event *out)
 	return true;
 }
 
-/* Free an event's text. */
+/* Free an event's text and ids. */
 void
 worker_event_fini(struct worker_event *ev)
 {
 	free(ev->text);
+	free(ev->ids);
 	ev->text = NULL;
+	ev->ids = NULL;
+	ev->nids = 0;
 }
 
 /* The account name. */
@@ -338,23 +321,26 @@ worker_stop(struct worker *w)
 	struct worker_cmd_node		*c;
 	struct worker_event_node	*e;
 	char				 b = 'q';
+	int				 i;
 
 	if (w == NULL)
 		return;
 	pthread_mutex_lock(&w->lock);
 	w->stopping = true;
-	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
-	while (write(w->wake[1], &b, 1) == -1 && errno == EINTR)
+	while (write(w->stop[1], &b, 1) == -1 && errno == EINTR)
 		;
 	pthread_join(w->thread, NULL);
 	account_free(w->account);
 	if (w->cache != NULL)
 		cache_close(w->cache);
-	close(w->wake[0]);
-	close(w->wake[1]);
+	for (i = 0; i < 2; i++) {
+		close(w->stop[i]);
+		close(w->cmd[i]);
+	}
 	while ((c = w->cmds) != NULL) {
 		w->cmds = c->next;
+		free((char *)c->cmd.text);
 		free(c);
 	}
 	while ((e = w->events) != NULL) {
@@ -363,7 +349,6 @@ worker_stop(struct worker *w)
 		free(e);
 	}
 	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->cond);
 	free(w->cache_path);
 	free(w);
 }

@@ -25,7 +25,13 @@ enum worker_cmd_type {
 	WORKER_SYNC_ALL,	/* list folders, then sync each */
 	WORKER_SYNC_FOLDER,	/* sync one folder (folder_id) */
 	WORKER_FETCH_BODY,	/* fetch msg_id's body into the cache */
-	WORKER_SET_FLAGS	/* add/remove flags on msg_id on the server */
+	WORKER_SET_FLAGS,	/* add/remove flags on msg_id on the server */
+	WORKER_FLUSH_OPS,	/* replay the cache's pending operations */
+	WORKER_WATCH_FOLDER,	/* the UI shows folder_id: keep it fresh (IDLE) */
+	WORKER_CREATE_FOLDER,	/* text: the new folder's display path */
+	WORKER_RENAME_FOLDER,	/* folder_id to text */
+	WORKER_DELETE_FOLDER,	/* folder_id */
+	WORKER_SEARCH		/* text in folder_id's messages, on the server */
 };
 
 struct worker_cmd {
@@ -34,6 +40,7 @@ struct worker_cmd {
 	int64_t			 msg_id;
 	unsigned		 add;		/* CACHE_FLAG_* */
 	unsigned		 remove;
+	const char		*text;		/* copied by worker_submit */
 };
 
 enum worker_event_type {
@@ -42,7 +49,9 @@ enum worker_event_type {
 	WORKER_EV_MESSAGES,		/* folder_id's messages changed */
 	WORKER_EV_BODY,			/* msg_id's body is in the cache */
 	WORKER_EV_ERROR,		/* text: a command failed (one line) */
-	WORKER_EV_IDLE			/* the queue is empty again */
+	WORKER_EV_IDLE,			/* the queue is empty again */
+	WORKER_EV_SEARCH,		/* ids: msg ids matching, in folder_id */
+	WORKER_EV_CONNECTION		/* text: "online", or "offline: why; retry in N s" */
 };
 
 struct worker_event {
@@ -50,6 +59,8 @@ struct worker_event {
 	int64_t			 folder_id;
 	int64_t			 msg_id;
 	char			*text;		/* owned; may be NULL */
+	int64_t			*ids;		/* owned; WORKER_EV_SEARCH */
+	size_t			 nids;
 };
 
 struct worker;

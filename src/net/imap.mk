@@ -1,16 +1,28 @@
-# src/net IMAP driver: framing, parsing, modified UTF-7, the connection and
-# the struct driver_ops imap_driver_ops.
+# src/net IMAP driver: framing, parsing, modified UTF-7, the connection,
+# the sync engine, IDLE, mailbox operations, the COMPRESS=DEFLATE stream
+# layer (stream_zlib.c, zlib) and the struct driver_ops imap_driver_ops.
 noinst_LIBRARIES += src/net/libimap.a
 src_net_libimap_a_SOURCES = \
+	src/net/imap_caps.c \
+	src/net/imap_cmd.c src/net/imap_cmd.h \
 	src/net/imap_conn.c src/net/imap_conn.h \
 	src/net/imap_driver.c src/net/imap_driver.h \
 	src/net/imap_fetch.c \
+	src/net/imap_fetch_batch.c \
+	src/net/imap_folder_ops.c \
+	src/net/imap_folders.c \
 	src/net/imap_frame.c \
+	src/net/imap_idle.c \
 	src/net/imap_login.c \
+	src/net/imap_mbox.c \
 	src/net/imap_message.c \
+	src/net/imap_ops.c \
 	src/net/imap_parse.c src/net/imap_parse.h \
+	src/net/imap_set.c \
 	src/net/imap_sync.c \
-	src/net/imap_utf7.c src/net/imap_utf7.h
+	src/net/imap_uiddiff.c \
+	src/net/imap_utf7.c src/net/imap_utf7.h \
+	src/net/stream_zlib.c src/net/stream_zlib.h
 
 check_PROGRAMS += tests/unit/test_imap_parse
 TESTS += tests/unit/test_imap_parse
@@ -32,7 +44,7 @@ tests_unit_test_imap_conn_SOURCES = tests/unit/test_imap_conn.c \
 	tests/unit/test_imap_mock.c tests/unit/test_imap_mock.h
 tests_unit_test_imap_conn_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_imap_conn_LDADD = src/net/libimap.a src/util/libutil.a \
-	$(TEST_LDADD) -lpthread
+	$(ZLIB_LIBS) $(TEST_LDADD) -lpthread
 
 check_PROGRAMS += tests/unit/test_imap_driver
 TESTS += tests/unit/test_imap_driver
@@ -41,7 +53,37 @@ tests_unit_test_imap_driver_SOURCES = tests/unit/test_imap_driver.c \
 tests_unit_test_imap_driver_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_imap_driver_LDADD = src/net/libimap.a src/cache/libcache.a \
 	src/mime/libmime.a src/util/libutil.a $(SQLITE_LIBS) $(LTLIBICONV) \
-	$(TEST_LDADD) -lpthread
+	$(ZLIB_LIBS) $(TEST_LDADD) -lpthread
+
+# Sync engine transcripts: QRESYNC, CONDSTORE, UID diff, batches.
+check_PROGRAMS += tests/unit/test_imap_sync
+TESTS += tests/unit/test_imap_sync
+tests_unit_test_imap_sync_SOURCES = tests/unit/test_imap_sync.c \
+	tests/unit/test_imap_fixture.c tests/unit/test_imap_fixture.h \
+	tests/unit/test_imap_mock.c tests/unit/test_imap_mock.h
+tests_unit_test_imap_sync_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_imap_sync_LDADD = src/net/libimap.a src/cache/libcache.a \
+	src/mime/libmime.a src/util/libutil.a $(SQLITE_LIBS) $(LTLIBICONV) \
+	$(ZLIB_LIBS) $(TEST_LDADD) -lpthread
+
+# Mailbox operations, IDLE, COMPRESS and APPEND transcripts.
+check_PROGRAMS += tests/unit/test_imap_ops
+TESTS += tests/unit/test_imap_ops
+tests_unit_test_imap_ops_SOURCES = tests/unit/test_imap_ops.c \
+	tests/unit/test_imap_fixture.c tests/unit/test_imap_fixture.h \
+	tests/unit/test_imap_mock.c tests/unit/test_imap_mock.h
+tests_unit_test_imap_ops_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_imap_ops_LDADD = src/net/libimap.a src/cache/libcache.a \
+	src/mime/libmime.a src/util/libutil.a $(SQLITE_LIBS) $(LTLIBICONV) \
+	$(ZLIB_LIBS) $(TEST_LDADD) -lpthread
+
+# The COMPRESS=DEFLATE layer against zlib itself.
+check_PROGRAMS += tests/unit/test_imap_zlib
+TESTS += tests/unit/test_imap_zlib
+tests_unit_test_imap_zlib_SOURCES = tests/unit/test_imap_zlib.c
+tests_unit_test_imap_zlib_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_imap_zlib_LDADD = src/net/libimap.a src/net/libstream.a \
+	src/util/libutil.a $(ZLIB_LIBS) $(TEST_LDADD) -lpthread
 
 if ENABLE_FUZZING
 FUZZ_TARGETS += tests/fuzz/fuzz_imap_parse

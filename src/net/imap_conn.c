@@ -4,9 +4,14 @@
  * Owns the input buffer of a connection: bytes are read from the stream
  * until the framer (imap_frame.c) says a whole response is there, which is
  * then parsed in place and handed out until the next read.  Untagged data
- * that describes the connection (CAPABILITY, BYE, EXISTS, EXPUNGE,
- * [UIDVALIDITY]) is recorded here whichever command is running
- * (RFC 3501 section 7: untagged responses may arrive at any time).
+ * that describes the connection (CAPABILITY, ENABLED, BYE, EXISTS,
+ * EXPUNGE, [UIDVALIDITY], [UIDNEXT], [HIGHESTMODSEQ], [CLOSED]) is recorded
+ * here whichever command is running (RFC 3501 section 7: untagged
+ * responses may arrive at any time); what no command handler consumes goes
+ * to the connection's unsolicited handler (the driver's cache updates).
+ *
+ * Pipelining (RFC 3501 5.5): several tagged commands may be in flight;
+ * each tagged completion is matched to its command by tag, in any order.
  *
  * What it must not do: interpret mailbox data for the cache, or log a
  * credential (imap_redact runs on every line sent).
@@ -24,9 +29,17 @@
 #define IMAP_READ_CHUNK		(64 * 1024)
 #define IMAP_TRACE_MAX		2048
 
-static int	imap_conn_vsend(struct imap_conn *, struct error *,
+/* How a sent command is tracked. */
+enum imap_track {
+	IMAP_UNTRACKED,		/* the caller reads the answer itself */
+	IMAP_TRACKED,		/* awaited by tag */
+	IMAP_QUIET		/* nobody awaits it */
+};
+
+static int	imap_conn_vsend(struct imap_conn *, enum imap_track,
+		    struct error *,
 		    const char *, va_list)
-		    __attribute__((format(printf, 3, 0)));
+		    __attribute__((format(printf, 4, 0)));
 
 /* Wrap a connected stream. */
 struct imap_conn *
@@ -50,6 +63,8 @@ imap_conn_free(struct imap_conn *c)
 	if (c == NULL)
 		return;
 	imap_response_fini(&c->resp);
+	for (size_t i = 0; i < c->nfl; i++)
+		free(c->fl[i].text);
 	stream_free(c->s);
 	buf_fini(&c->in);
 	free(c->host);
@@ -94,62 +109,56 @@ imap_conn_trace(char dir, const char *p, size_t len)
 	buf_fini(&b);
 }
 
-/* Add the capability named by one word. */
+/* Keep a number from a response code ("[UIDNEXT 5]"). */
 static void
-imap_conn_add_cap(struct imap_conn *c, const char *p, size_t len)
+imap_conn_code_number(const struct imap_response *r, uint64_t max,
+    uint64_t *out)
 {
-	static const struct {
-		const char	*name;
-		unsigned	 bit;
-	} map[] = {
-		{ "IMAP4rev1", IMAP_CAP_IMAP4REV1 },
-		{ "STARTTLS", IMAP_CAP_STARTTLS },
-		{ "LOGINDISABLED", IMAP_CAP_LOGINDISABLED },
-		{ "AUTH=PLAIN", IMAP_CAP_AUTH_PLAIN },
-		{ "SASL-IR", IMAP_CAP_SASL_IR },
-		{ "LITERAL+", IMAP_CAP_LITERALPLUS },
-		{ "IDLE", IMAP_CAP_IDLE },
-		{ "UIDPLUS", IMAP_CAP_UIDPLUS },
-		{ "CONDSTORE", IMAP_CAP_CONDSTORE },
-	};
+	uint64_t	 n;
 
-	for (size_t j = 0; j < sizeof map / sizeof map[0]; j++) {
-		if (strlen(map[j].name) == len &&
-		    strncasecmp(p, map[j].name, len) == 0)
-			c->caps |= map[j].bit;
+	if (imap_parse_number(r->code_args, max, &n) == 0)
+		*out = n;
+}
+
+/* Keep what a response code says about the selected mailbox. */
+static void
+imap_conn_note_code(struct imap_conn *c, const struct imap_response *r)
+{
+	uint64_t	 n;
+
+	if (imap_slice_is(r->code, "UIDVALIDITY")) {
+		n = c->uidvalidity;
+		imap_conn_code_number(r, UINT32_MAX, &n);
+		c->uidvalidity = (uint32_t)n;
+	} else if (imap_slice_is(r->code, "UIDNEXT")) {
+		n = c->uidnext;
+		imap_conn_code_number(r, UINT32_MAX, &n);
+		c->uidnext = (uint32_t)n;
+	} else if (imap_slice_is(r->code, "HIGHESTMODSEQ"))
+		imap_conn_code_number(r, UINT64_MAX / 2, &c->highestmodseq);
+	else if (imap_slice_is(r->code, "NOMODSEQ"))
+		c->nomodseq = true;
+	else if (imap_slice_is(r->code, "READ-ONLY"))
+		c->readonly = true;
+	else if (imap_slice_is(r->code, "CLOSED")) {
+		/* RFC 7162 3.2.11: what follows is the new mailbox's. */
+		c->exists = c->uidvalidity = c->uidnext = 0;
+		c->highestmodseq = 0;
+		c->nomodseq = c->readonly = false;
 	}
 }
 
-/* Replace the capabilities with those of a "[CAPABILITY a b c]" code. */
+/* Record an "* ENABLED ..." response (RFC 5161 3.2). */
 static void
-imap_conn_caps_text(struct imap_conn *c, const char *p, size_t len)
+imap_conn_note_enabled(struct imap_conn *c, const struct imap_value *list)
 {
-	size_t	 i = 0, start;
-
-	c->caps = 0;
-	c->have_caps = true;
-	while (i < len) {
-		while (i < len && p[i] == ' ')
-			i++;
-		start = i;
-		while (i < len && p[i] != ' ')
-			i++;
-		imap_conn_add_cap(c, p + start, i - start);
-	}
-}
-
-/* Replace the capabilities with those of a CAPABILITY response. */
-static void
-imap_conn_caps_list(struct imap_conn *c, const struct imap_value *list)
-{
-	struct imap_slice	 s;
-
-	c->caps = 0;
-	c->have_caps = true;
 	for (size_t i = 0; i < list->n; i++) {
-		s = imap_value_slice(&list->items[i]);
-		if (list->items[i].type == IMAP_V_ATOM)
-			imap_conn_add_cap(c, s.p, s.len);
+		if (imap_value_is(&list->items[i], "QRESYNC"))
+			c->enabled |= IMAP_CAP_QRESYNC | IMAP_CAP_CONDSTORE;
+		else if (imap_value_is(&list->items[i], "CONDSTORE"))
+			c->enabled |= IMAP_CAP_CONDSTORE;
+		else if (imap_value_is(&list->items[i], "UTF8=ACCEPT"))
+			c->enabled |= IMAP_CAP_UTF8_ACCEPT;
 	}
 }
 
@@ -157,21 +166,26 @@ imap_conn_caps_list(struct imap_conn *c, const struct imap_value *list)
 static void
 imap_conn_note(struct imap_conn *c, const struct imap_response *r)
 {
-	uint64_t	 n;
+	struct imap_slice	 s;
 
 	if (imap_slice_is(r->code, "CAPABILITY"))
-		imap_conn_caps_text(c, r->code_args.p, r->code_args.len);
+		imap_caps_parse(c, r->code_args.p, r->code_args.len);
 	if (r->type != IMAP_RESP_UNTAGGED)
 		return;
 	if (r->status == IMAP_STATUS_BYE) {
 		free(c->bye);
 		c->bye = xstrndup(r->text.p, r->text.len);
-	} else if (r->status == IMAP_STATUS_OK &&
-	    imap_slice_is(r->code, "UIDVALIDITY") &&
-	    imap_parse_number(r->code_args, UINT32_MAX, &n) == 0)
-		c->uidvalidity = (uint32_t)n;
-	else if (imap_slice_is(r->name, "CAPABILITY"))
-		imap_conn_caps_list(c, &r->args);
+	} else if (r->status == IMAP_STATUS_OK && r->code.p != NULL)
+		imap_conn_note_code(c, r);
+	else if (imap_slice_is(r->name, "CAPABILITY")) {
+		imap_caps_parse(c, NULL, 0);
+		for (size_t i = 0; i < r->args.n; i++) {
+			s = imap_value_slice(&r->args.items[i]);
+			if (r->args.items[i].type == IMAP_V_ATOM)
+				imap_caps_add(c, s.p, s.len);
+		}
+	} else if (imap_slice_is(r->name, "ENABLED"))
+		imap_conn_note_enabled(c, &r->args);
 	else if (r->has_number && imap_slice_is(r->name, "EXISTS"))
 		c->exists = r->number;
 	else if (r->has_number && imap_slice_is(r->name, "EXPUNGE") &&
@@ -261,19 +275,44 @@ imap_conn_write_line(struct imap_conn *c, const char *line, size_t len,
 	return 0;
 }
 
-/* Format and send a tagged command. */
-static int
-imap_conn_vsend(struct imap_conn *c, struct error *err, const char *fmt,
-    va_list ap)
+/* The first word of a command format, for messages. */
+static void
+imap_conn_verb(const char *fmt, char *out, size_t size)
 {
-	struct buf	 line;
-	va_list		 ap2;
-	char		*p;
-	int		 n, rc;
+	size_t	 n = strcspn(fmt, " ");
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, fmt, n);
+	out[n] = '\0';
+	if (strncmp(out, "UID", 3) == 0 && fmt[n] == ' ') {
+		/* "UID FETCH": name the real command. */
+		n = strcspn(fmt + 4, " ");
+		if (n >= size)
+			n = size - 1;
+		memcpy(out, fmt + 4, n);
+		out[n] = '\0';
+	}
+}
+
+/* Format and send a tagged command, recording it as in flight. */
+static int
+imap_conn_vsend(struct imap_conn *c, enum imap_track track,
+    struct error *err, const char *fmt, va_list ap)
+{
+	struct imap_inflight	*fl;
+	struct buf		 line;
+	va_list			 ap2;
+	char			*p;
+	int			 n, rc;
 
 	if (c->broken) {
 		return error_set(err, ERR_NET, ERR_SCOPE_ACCOUNT,
 		    "%s: connection already failed", c->host);
+	}
+	if (track != IMAP_UNTRACKED && c->nfl == IMAP_INFLIGHT_MAX) {
+		return error_set(err, ERR_PROTOCOL, ERR_SCOPE_OP,
+		    "too many IMAP commands in flight");
 	}
 	c->tagn++;
 	snprintf(c->tag, sizeof c->tag, "a%u", c->tagn);
@@ -292,10 +331,17 @@ imap_conn_vsend(struct imap_conn *c, struct error *err, const char *fmt,
 	buf_adds(&line, "\r\n");
 	rc = imap_conn_write_line(c, line.data, line.len, err);
 	buf_fini_secret(&line);
-	return rc;
+	if (rc == -1 || track == IMAP_UNTRACKED)
+		return rc;
+	fl = &c->fl[c->nfl++];
+	memset(fl, 0, sizeof *fl);
+	memcpy(fl->tag, c->tag, sizeof fl->tag);
+	imap_conn_verb(fmt, fl->verb, sizeof fl->verb);
+	fl->quiet = track == IMAP_QUIET;
+	return 0;
 }
 
-/* Send "TAG command". */
+/* Send "TAG command"; the caller reads the answer with imap_conn_read. */
 int
 imap_conn_send(struct imap_conn *c, struct error *err, const char *fmt, ...)
 {
@@ -303,64 +349,181 @@ imap_conn_send(struct imap_conn *c, struct error *err, const char *fmt, ...)
 	int	 rc;
 
 	va_start(ap, fmt);
-	rc = imap_conn_vsend(c, err, fmt, ap);
+	rc = imap_conn_vsend(c, IMAP_UNTRACKED, err, fmt, ap);
 	va_end(ap);
 	return rc;
 }
 
-/* The first word of the command in flight, for messages. */
-static void
-imap_conn_verb(const char *fmt, char *out, size_t size)
-{
-	size_t	 n = strcspn(fmt, " ");
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(out, fmt, n);
-	out[n] = '\0';
-}
-
-/* Send a command and read to its tagged completion. */
+/* Send a command without waiting; tag NULL: quiet. */
 int
-imap_conn_run(struct imap_conn *c, imap_untagged_fn fn, void *arg,
+imap_conn_submit(struct imap_conn *c, char *tag, size_t tagsize,
     struct error *err, const char *fmt, ...)
 {
-	struct error	 herr;
-	va_list		 ap;
-	char		 verb[32];
-	int		 rc, failed = 0;
+	va_list	 ap;
+	int	 rc;
 
-	imap_conn_verb(fmt, verb, sizeof verb);
 	va_start(ap, fmt);
-	rc = imap_conn_vsend(c, err, fmt, ap);
+	rc = imap_conn_vsend(c, tag == NULL ? IMAP_QUIET : IMAP_TRACKED, err,
+	    fmt, ap);
 	va_end(ap);
-	if (rc == -1)
-		return -1;
+	if (rc == 0 && tag != NULL)
+		snprintf(tag, tagsize, "%s", c->tag);
+	return rc;
+}
+
+/* The in-flight entry for a tag, or NULL. */
+static struct imap_inflight *
+imap_conn_inflight(struct imap_conn *c, struct imap_slice tag)
+{
+	for (size_t i = 0; i < c->nfl; i++) {
+		if (imap_slice_is(tag, c->fl[i].tag))
+			return &c->fl[i];
+	}
+	return NULL;
+}
+
+/* Forget an in-flight entry. */
+static void
+imap_conn_forget(struct imap_conn *c, struct imap_inflight *fl)
+{
+	size_t	 i = (size_t)(fl - c->fl);
+
+	free(fl->text);
+	memmove(&c->fl[i], &c->fl[i + 1], (c->nfl - i - 1) * sizeof *fl);
+	c->nfl--;
+}
+
+/* Record a tagged response; quiet commands are finished here. */
+static int
+imap_conn_tagged(struct imap_conn *c, struct error *err)
+{
+	const struct imap_response	*r = &c->resp;
+	struct imap_inflight		*fl;
+
+	if ((fl = imap_conn_inflight(c, r->tag)) == NULL) {
+		error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
+		    "%s: response for unknown tag %.*s", c->host,
+		    (int)(r->tag.len > 32 ? 32 : r->tag.len), r->tag.p);
+		return imap_conn_fail(c, err);
+	}
+	fl->done = true;
+	fl->status = r->status;
+	if (r->status != IMAP_STATUS_OK)
+		fl->text = xstrndup(r->text.p, r->text.len > 400 ? 400 :
+		    r->text.len);
+	if (fl->quiet) {
+		if (r->status != IMAP_STATUS_OK)
+			log_info("imap", "%s: %s failed: %s", c->host,
+			    fl->verb, fl->text);
+		imap_conn_forget(c, fl);
+	}
+	return 0;
+}
+
+/* Hand an untagged response to fn, then (if not consumed) onwards. */
+static void
+imap_conn_dispatch(struct imap_conn *c, imap_untagged_fn fn, void *arg,
+    struct error *herr, bool *failed)
+{
+	struct error	 uerr;
+	int		 rc = 0;
+
+	if (fn != NULL && !*failed) {
+		rc = fn(arg, &c->resp, herr);
+		if (rc == -1)
+			*failed = true;
+	}
+	if (rc == 0 && c->unsolicited != NULL &&
+	    c->unsolicited(c->unsolicited_arg, &c->resp, &uerr) == -1)
+		log_info("imap", "%s: ignoring an update: %s", c->host,
+		    uerr.msg);
+}
+
+/* The result of a finished command; forgets it. */
+static int
+imap_conn_result(struct imap_conn *c, struct imap_inflight *fl,
+    bool failed, struct error *herr, struct error *err)
+{
+	int	 rc = 0;
+
+	if (fl->status != IMAP_STATUS_OK) {
+		rc = error_set(err, ERR_SERVER, ERR_SCOPE_OP, "%s: %s: %s",
+		    c->host, fl->verb, fl->text != NULL ? fl->text : "");
+	} else if (failed) {
+		*err = *herr;
+		rc = -1;
+	}
+	imap_conn_forget(c, fl);
+	return rc;
+}
+
+/* Await a tag; with cont, a continuation request returns 1. */
+static int
+imap_conn_await1(struct imap_conn *c, const char *tag, bool cont,
+    imap_untagged_fn fn, void *arg, struct error *err)
+{
+	struct imap_slice	 ts = { tag, strlen(tag) };
+	struct imap_inflight	*fl;
+	struct error		 herr;
+	bool			 failed = false;
+
 	error_clear(&herr);
 	for (;;) {
+		if ((fl = imap_conn_inflight(c, ts)) == NULL)
+			return error_set(err, ERR_PROTOCOL, ERR_SCOPE_OP,
+			    "no IMAP command %s in flight", tag);
+		if (fl->done)
+			return imap_conn_result(c, fl, failed, &herr, err);
 		if (imap_conn_read(c, err) == -1)
 			return -1;
-		if (c->resp.type == IMAP_RESP_TAGGED)
-			break;
-		if (c->resp.type == IMAP_RESP_CONTINUE) {
+		if (c->resp.type == IMAP_RESP_TAGGED) {
+			if (imap_conn_tagged(c, err) == -1)
+				return -1;
+		} else if (c->resp.type == IMAP_RESP_CONTINUE) {
+			if (cont && !failed)
+				return 1;
 			error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
 			    "%s: unexpected continuation request", c->host);
 			return imap_conn_fail(c, err);
-		}
-		if (fn != NULL && !failed && fn(arg, &c->resp, &herr) == -1)
-			failed = 1;
+		} else
+			imap_conn_dispatch(c, fn, arg, &herr, &failed);
 	}
-	if (!imap_slice_is(c->resp.tag, c->tag)) {
+}
+
+/* Read until the command with this tag completed. */
+int
+imap_conn_await(struct imap_conn *c, const char *tag, imap_untagged_fn fn,
+    void *arg, struct error *err)
+{
+	return imap_conn_await1(c, tag, false, fn, arg, err);
+}
+
+/* As imap_conn_await; 1 on a continuation request. */
+int
+imap_conn_await_cont(struct imap_conn *c, const char *tag,
+    imap_untagged_fn fn, void *arg, struct error *err)
+{
+	return imap_conn_await1(c, tag, true, fn, arg, err);
+}
+
+/* Read and handle one response (IDLE's loop): as await does. */
+int
+imap_conn_step(struct imap_conn *c, imap_untagged_fn fn, void *arg,
+    struct error *err)
+{
+	struct error	 herr;
+	bool		 failed = false;
+
+	if (imap_conn_read(c, err) == -1)
+		return -1;
+	if (c->resp.type == IMAP_RESP_TAGGED)
+		return imap_conn_tagged(c, err);
+	if (c->resp.type == IMAP_RESP_CONTINUE) {
 		error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
-		    "%s: response for unknown tag %.*s", c->host,
-		    (int)(c->resp.tag.len > 32 ? 32 : c->resp.tag.len),
-		    c->resp.tag.p);
+		    "%s: unexpected continuation request", c->host);
 		return imap_conn_fail(c, err);
 	}
-	if (c->resp.status != IMAP_STATUS_OK) {
-		return error_set(err, ERR_SERVER, ERR_SCOPE_OP, "%s: %s: %.*s",
-		    c->host, verb, (int)c->resp.text.len, c->resp.text.p);
-	}
+	imap_conn_dispatch(c, fn, arg, &herr, &failed);
 	if (failed) {
 		*err = herr;
 		return -1;
@@ -368,12 +531,121 @@ imap_conn_run(struct imap_conn *c, imap_untagged_fn fn, void *arg,
 	return 0;
 }
 
+/* Whether the command with this tag has completed. */
+bool
+imap_conn_done(struct imap_conn *c, const char *tag)
+{
+	struct imap_slice	 ts = { tag, strlen(tag) };
+	struct imap_inflight	*fl = imap_conn_inflight(c, ts);
+
+	return fl == NULL || fl->done;
+}
+
+/* Read until nothing is in flight; the first failure is returned. */
+int
+imap_conn_drain(struct imap_conn *c, imap_untagged_fn fn, void *arg,
+    struct error *err)
+{
+	struct error	 herr, e;
+	bool		 failed = false;
+	int		 rc = 0;
+
+	error_clear(&herr);
+	for (;;) {
+		for (size_t i = 0; i < c->nfl;) {
+			if (!c->fl[i].done) {
+				i++;
+				continue;
+			}
+			if (imap_conn_result(c, &c->fl[i], false, &herr,
+			    &e) == -1 && rc == 0) {
+				*err = e;
+				rc = -1;
+			}
+		}
+		if (c->nfl == 0)
+			break;
+		if (imap_conn_read(c, err) == -1)
+			return -1;
+		if (c->resp.type == IMAP_RESP_TAGGED) {
+			if (imap_conn_tagged(c, err) == -1)
+				return -1;
+		} else if (c->resp.type == IMAP_RESP_CONTINUE) {
+			error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
+			    "%s: unexpected continuation request", c->host);
+			return imap_conn_fail(c, err);
+		} else
+			imap_conn_dispatch(c, fn, arg, &herr, &failed);
+	}
+	if (rc == 0 && failed) {
+		*err = herr;
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Send a command and read to its tagged completion. */
+int
+imap_conn_run(struct imap_conn *c, imap_untagged_fn fn, void *arg,
+    struct error *err, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 tag[16];
+	int	 rc;
+
+	va_start(ap, fmt);
+	rc = imap_conn_vsend(c, IMAP_TRACKED, err, fmt, ap);
+	va_end(ap);
+	if (rc == -1)
+		return -1;
+	memcpy(tag, c->tag, sizeof tag);
+	return imap_conn_await(c, tag, fn, arg, err);
+}
+
+/* Send raw bytes, traced as given (or as the bytes if trace is NULL). */
+int
+imap_conn_write(struct imap_conn *c, const char *p, size_t len,
+    const char *trace, struct error *err)
+{
+	if (c->broken) {
+		return error_set(err, ERR_NET, ERR_SCOPE_ACCOUNT,
+		    "%s: connection already failed", c->host);
+	}
+	if (trace != NULL)
+		imap_conn_trace('>', trace, strlen(trace));
+	else
+		imap_conn_trace('>', p, len);
+	if (stream_write_all(c->s, p, len, err) == -1)
+		return imap_conn_fail(c, err);
+	return 0;
+}
+
+/* Whether the next response can be read without waiting on the socket. */
+bool
+imap_conn_buffered(struct imap_conn *c)
+{
+	if (c->in.len > c->off + c->used)
+		return true;
+	return stream_pending(c->s) > 0;
+}
+
 /* Append s quoted, escaping \ and "; -1 if it holds CR, LF or 8-bit. */
 int
 imap_quote(struct buf *b, const char *s)
 {
+	return imap_quote8(b, s, false);
+}
+
+/*
+ * Append s quoted; -1 if it holds CR or LF, or 8-bit bytes unless allow8
+ * (RFC 6855 3: UTF-8 in quoted strings once UTF8=ACCEPT is enabled).
+ */
+int
+imap_quote8(struct buf *b, const char *s, bool allow8)
+{
 	for (const char *p = s; *p != '\0'; p++) {
-		if (*p == '\r' || *p == '\n' || (unsigned char)*p >= 0x80)
+		if (*p == '\r' || *p == '\n' ||
+		    (!allow8 && (unsigned char)*p >= 0x80))
 			return -1;
 	}
 	buf_addc(b, '"');

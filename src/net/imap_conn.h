@@ -25,15 +25,50 @@
 #include "util/error.h"
 
 /* Capabilities petrel looks at (RFC 3501 7.2.1 and extensions). */
-#define IMAP_CAP_IMAP4REV1	0x001u
-#define IMAP_CAP_STARTTLS	0x002u
-#define IMAP_CAP_LOGINDISABLED	0x004u
-#define IMAP_CAP_AUTH_PLAIN	0x008u
-#define IMAP_CAP_SASL_IR	0x010u	/* RFC 4959 */
-#define IMAP_CAP_LITERALPLUS	0x020u	/* RFC 7888 */
-#define IMAP_CAP_IDLE		0x040u
-#define IMAP_CAP_UIDPLUS	0x080u
-#define IMAP_CAP_CONDSTORE	0x100u
+#define IMAP_CAP_IMAP4REV1	0x000001u
+#define IMAP_CAP_STARTTLS	0x000002u
+#define IMAP_CAP_LOGINDISABLED	0x000004u
+#define IMAP_CAP_AUTH_PLAIN	0x000008u
+#define IMAP_CAP_SASL_IR	0x000010u	/* RFC 4959 */
+#define IMAP_CAP_LITERALPLUS	0x000020u	/* RFC 7888 */
+#define IMAP_CAP_IDLE		0x000040u	/* RFC 2177 */
+#define IMAP_CAP_UIDPLUS	0x000080u	/* RFC 4315 */
+#define IMAP_CAP_CONDSTORE	0x000100u	/* RFC 7162 */
+#define IMAP_CAP_IMAP4REV2	0x000200u	/* RFC 9051 */
+#define IMAP_CAP_ENABLE		0x000400u	/* RFC 5161 */
+#define IMAP_CAP_QRESYNC	0x000800u	/* RFC 7162 */
+#define IMAP_CAP_MOVE		0x001000u	/* RFC 6851 */
+#define IMAP_CAP_LITERALMINUS	0x002000u	/* RFC 7888 */
+#define IMAP_CAP_SPECIAL_USE	0x004000u	/* RFC 6154 */
+#define IMAP_CAP_LIST_STATUS	0x008000u	/* RFC 5819 */
+#define IMAP_CAP_ESEARCH	0x010000u	/* RFC 4731 */
+#define IMAP_CAP_NAMESPACE	0x020000u	/* RFC 2342 */
+#define IMAP_CAP_ID		0x040000u	/* RFC 2971 */
+#define IMAP_CAP_COMPRESS	0x080000u	/* RFC 4978, =DEFLATE */
+#define IMAP_CAP_UTF8_ACCEPT	0x100000u	/* RFC 6855 */
+#define IMAP_CAP_LIST_EXTENDED	0x200000u	/* RFC 5258 */
+#define IMAP_CAP_UNSELECT	0x400000u	/* RFC 3691 */
+
+/* Commands sent and not yet completed (pipelining, RFC 3501 5.5). */
+#define IMAP_INFLIGHT_MAX	16
+
+struct imap_inflight {
+	char			 tag[16];
+	char			 verb[16];	/* for messages */
+	bool			 quiet;		/* nobody awaits: log failure */
+	bool			 done;
+	enum imap_status	 status;	/* once done */
+	char			*text;		/* NO/BAD text once done */
+};
+
+/*
+ * Called for each untagged response while a command runs: -1 stops the
+ * command's handler calls (the command is still read to its end) and is
+ * what the command returns; 0 passes the response on to the connection's
+ * unsolicited handler; 1 means the handler consumed it.
+ */
+typedef int (*imap_untagged_fn)(void *arg, const struct imap_response *,
+	    struct error *);
 
 struct imap_conn {
 	struct stream		*s;
@@ -45,24 +80,31 @@ struct imap_conn {
 	struct imap_response	 resp;		/* the last response read */
 	unsigned		 caps;		/* IMAP_CAP_* */
 	bool			 have_caps;
+	unsigned		 enabled;	/* IMAP_CAP_* confirmed ENABLED */
+	bool			 compressed;	/* COMPRESS DEFLATE active */
 	bool			 preauth;	/* greeting was PREAUTH */
 	bool			 broken;
 	unsigned		 tagn;
-	char			 tag[16];	/* the command in flight */
+	char			 tag[16];	/* the last command sent */
 	char			*bye;		/* text of an untagged BYE */
+	struct imap_inflight	 fl[IMAP_INFLIGHT_MAX];
+	size_t			 nfl;
+
+	/*
+	 * Untagged responses no command handler consumed (EXISTS, VANISHED,
+	 * FETCH of another client's change...) go here; may be NULL.
+	 */
+	imap_untagged_fn	 unsolicited;
+	void			*unsolicited_arg;
 
 	/* The selected mailbox, as untagged responses report it. */
 	uint32_t		 exists;
 	uint32_t		 uidvalidity;	/* 0: not reported */
+	uint32_t		 uidnext;	/* 0: not reported */
+	uint64_t		 highestmodseq;	/* 0: not reported */
+	bool			 nomodseq;	/* [NOMODSEQ] */
+	bool			 readonly;	/* [READ-ONLY] */
 };
-
-/*
- * Called for each untagged response while a command runs; -1 stops the
- * command's handler calls (the command is still read to its end) and is
- * what imap_conn_run returns.
- */
-typedef int (*imap_untagged_fn)(void *arg, const struct imap_response *,
-	    struct error *);
 
 /* Wrap a connected stream (taking it over). */
 struct imap_conn	*imap_conn_new(struct stream *, const char *host);
@@ -112,6 +154,50 @@ int	 imap_conn_send(struct imap_conn *, struct error *, const char *, ...)
 int	 imap_conn_run(struct imap_conn *, imap_untagged_fn, void *,
 	     struct error *, const char *, ...)
 	     __attribute__((format(printf, 5, 6)));
+/*
+ * Pipelining: send a command without waiting (at most IMAP_INFLIGHT_MAX in
+ * flight).  *tag receives its tag for imap_conn_await; tag NULL makes it
+ * quiet: nobody awaits it, a failure is only logged.
+ */
+int	 imap_conn_submit(struct imap_conn *, char *tag, size_t tagsize,
+	     struct error *, const char *, ...)
+	     __attribute__((format(printf, 5, 6)));
+/*
+ * Read until the command with this tag completed (other commands' tagged
+ * responses are recorded on the way), handing untagged responses to fn.
+ * Returns as imap_conn_run.
+ */
+int	 imap_conn_await(struct imap_conn *, const char *tag,
+	     imap_untagged_fn, void *, struct error *);
+/*
+ * As await, but also return 1 when the server sends a continuation
+ * request "+" (literals, IDLE); 0 when the command completed.
+ */
+int	 imap_conn_await_cont(struct imap_conn *, const char *tag,
+	     imap_untagged_fn, void *, struct error *);
+/* Read and handle one response as await does (for IDLE). */
+int	 imap_conn_step(struct imap_conn *, imap_untagged_fn, void *,
+	     struct error *);
+/* Whether the command with this tag completed (or is unknown). */
+bool	 imap_conn_done(struct imap_conn *, const char *tag);
+/* Read until every command in flight completed. */
+int	 imap_conn_drain(struct imap_conn *, imap_untagged_fn, void *,
+	     struct error *);
+/* Send raw bytes (literal data, "DONE"), traced as given. */
+int	 imap_conn_write(struct imap_conn *, const char *, size_t,
+	     const char *trace, struct error *);
+/* Whether a response is buffered (readable without waiting). */
+bool	 imap_conn_buffered(struct imap_conn *);
+/*
+ * COMPRESS DEFLATE (RFC 4978): send it and, on OK, put the deflate layer
+ * on the stream (bytes already read after the OK are inflated first).
+ */
+int	 imap_conn_compress(struct imap_conn *, struct error *);
+/* Parse capability words into conn->caps (imap_caps.c). */
+void	 imap_caps_parse(struct imap_conn *, const char *, size_t);
+void	 imap_caps_add(struct imap_conn *, const char *, size_t);
+/* Append s quoted; allow8: 8-bit UTF-8 allowed (UTF8=ACCEPT). */
+int	 imap_quote8(struct buf *, const char *s, bool allow8);
 
 /* Append s as an IMAP quoted string; -1 if it needs a literal. */
 int	 imap_quote(struct buf *, const char *s);

@@ -1,21 +1,24 @@
 /*
  * imap_driver.c - the IMAP account driver: its vtable, opening and
- * closing the connection, the folder list and mailbox selection.
+ * closing the connection, and mailbox selection.
  *
- * Folder listing is LIST "" "*" (RFC 3501 6.3.8); names are kept as the
- * server sent them (modified UTF-7, used in later commands) and shown
- * decoded (imap_utf7.c).  The selected mailbox is remembered so that a
- * command on the same folder does not select it again; read-only accounts
- * use EXAMINE (6.3.2) and so never change \Recent or anything else.
+ * Opening is connect, login, then what petrel uses turned on
+ * (imap_caps.c) with as few round trips as the protocol allows: ENABLE is
+ * not awaited, its answer arrives with the next command's.  The selected
+ * mailbox is remembered so that a command on the same folder does not
+ * select it again; read-only accounts use EXAMINE (RFC 3501 6.3.2), which
+ * still takes the QRESYNC/CONDSTORE parameters (RFC 7162 3.2.5) and never
+ * changes \Recent or anything else.
  *
- * Messages and flags are in imap_sync.c and imap_message.c.
+ * Folders are in imap_folders.c, messages in imap_sync.c and the files
+ * that imap_driver.h lists.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/config.h"
 #include "net/imap_driver.h"
-#include "net/imap_utf7.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -24,6 +27,30 @@ struct imap_account *
 imap_account_get(struct account *a)
 {
 	return (struct imap_account *)a;
+}
+
+/* Refuse a server change on a read-only account. */
+int
+imap_writable(struct imap_account *ia, const char *what, struct error *err)
+{
+	if (!ia->base.cfg->read_only)
+		return 0;
+	return error_set(err, ERR_READONLY, ERR_SCOPE_OP,
+	    "account %s is read-only: %s not done", ia->base.cfg->name, what);
+}
+
+/* Check the connection and lend it the cache for untagged updates. */
+int
+imap_begin(struct imap_account *ia, struct cache *cache, struct error *err)
+{
+	if (ia->conn == NULL || imap_conn_broken(ia->conn)) {
+		return error_set(err, ERR_NET, ERR_SCOPE_ACCOUNT,
+		    "not connected");
+	}
+	ia->cache = cache;
+	ia->conn->unsolicited = imap_mbox_unsolicited;
+	ia->conn->unsolicited_arg = ia;
+	return 0;
 }
 
 /* Allocate the account (no I/O). */
@@ -51,6 +78,8 @@ imap_drop(struct imap_account *ia)
 	ia->conn = NULL;
 	free(ia->selected);
 	ia->selected = NULL;
+	ia->selected_id = 0;
+	ia->cache = NULL;
 }
 
 /* Free the account. */
@@ -89,7 +118,13 @@ imap_open(struct account *a, struct error *err)
 		xfree_secret(pass);
 		if (rc == -1)
 			goto out;
+		rc = -1;
 	}
+	if (imap_caps_after_login(ia->conn, true, err) == -1)
+		goto out;
+	ia->conn->unsolicited = imap_mbox_unsolicited;
+	ia->conn->unsolicited_arg = ia;
+	a->caps = imap_caps_driver(ia->conn->caps);
 	log_info("imap", "[%s] logged in to %s", cfg->name, cfg->host);
 	rc = 0;
 
@@ -106,134 +141,102 @@ static void
 imap_close(struct account *a)
 {
 	struct imap_account	*ia = imap_account_get(a);
+	struct error		 err;
 
-	if (ia->conn != NULL)
+	if (ia->conn != NULL && !imap_conn_broken(ia->conn)) {
+		ia->conn->unsolicited = NULL;
+		(void)imap_conn_drain(ia->conn, NULL, NULL, &err);
 		imap_conn_logout(ia->conn);
+	}
 	imap_drop(ia);
+}
+
+/* The mailbox name as a command argument. */
+int
+imap_mailbox_arg(struct imap_account *ia, const char *remote_name,
+    struct buf *b, struct error *err)
+{
+	bool	 utf8 = (ia->conn->enabled & IMAP_CAP_UTF8_ACCEPT) != 0;
+
+	if (imap_quote8(b, remote_name, utf8) == -1) {
+		return error_set(err, ERR_UNSUPPORTED, ERR_SCOPE_FOLDER,
+		    "folder name cannot be sent to this server");
+	}
+	return 0;
+}
+
+/* The SELECT parameters for a resync from st (RFC 7162 3.2.5, 3.1.8). */
+static void
+imap_select_params(struct imap_conn *c, const struct imap_state *st,
+    struct buf *b)
+{
+	if ((c->enabled & IMAP_CAP_QRESYNC) && st != NULL &&
+	    st->uidvalidity != 0 && st->highestmodseq != 0) {
+		buf_printf(b, " (QRESYNC (%" PRIu32 " %" PRIu64 "))",
+		    st->uidvalidity, st->highestmodseq);
+	} else if ((c->caps & IMAP_CAP_CONDSTORE) &&
+	    !(c->enabled & IMAP_CAP_CONDSTORE))
+		buf_adds(b, " (CONDSTORE)");
+}
+
+/* SELECT/EXAMINE unconditionally. */
+int
+imap_select_full(struct imap_account *ia, const struct cache_folder *folder,
+    const struct imap_state *st, imap_untagged_fn fn, void *arg,
+    struct error *err)
+{
+	struct imap_conn	*c = ia->conn;
+	struct buf		 q;
+	const char		*verb = ia->base.cfg->read_only ? "EXAMINE" :
+	    "SELECT";
+	int			 rc = -1;
+
+	if (imap_caps_settle(c, err) == -1 && c->broken)
+		return -1;
+	buf_init(&q, 0);
+	if (imap_mailbox_arg(ia, folder->remote_name, &q, err) == -1)
+		goto out;
+	imap_select_params(c, st, &q);
+	free(ia->selected);
+	ia->selected = NULL;	/* a failed SELECT deselects (6.3.1) */
+	ia->selected_id = 0;
+	c->exists = c->uidvalidity = c->uidnext = 0;
+	c->highestmodseq = 0;
+	c->nomodseq = c->readonly = false;
+	if (imap_conn_run(c, fn, arg, err, "%s %s", verb, q.data) == -1) {
+		if (err->scope < ERR_SCOPE_FOLDER)
+			error_widen(err, ERR_SCOPE_FOLDER);
+		goto out;
+	}
+	ia->selected = xstrdup(folder->remote_name);
+	ia->selected_id = folder->id;
+	rc = 0;
+
+out:
+	buf_fini(&q);
+	return rc;
 }
 
 /* Select (or examine) a mailbox unless it is selected already. */
 int
-imap_select(struct imap_account *ia, const char *remote_name,
+imap_select(struct imap_account *ia, const struct cache_folder *folder,
     struct error *err)
 {
-	struct buf	 q;
-	const char	*verb = ia->base.cfg->read_only ? "EXAMINE" : "SELECT";
-	int		 rc;
-
 	if (ia->conn == NULL) {
 		return error_set(err, ERR_NET, ERR_SCOPE_ACCOUNT,
 		    "not connected");
 	}
-	if (ia->selected != NULL && strcmp(ia->selected, remote_name) == 0)
+	if (ia->selected != NULL && ia->selected_id == folder->id &&
+	    strcmp(ia->selected, folder->remote_name) == 0)
 		return 0;
-	buf_init(&q, 0);
-	if (imap_quote(&q, remote_name) == -1) {
-		buf_fini(&q);
-		return error_set(err, ERR_UNSUPPORTED, ERR_SCOPE_FOLDER,
-		    "folder name needs an IMAP literal: not supported yet");
-	}
-	free(ia->selected);
-	ia->selected = NULL;	/* a failed SELECT deselects (6.3.1) */
-	ia->conn->exists = 0;
-	ia->conn->uidvalidity = 0;
-	rc = imap_conn_run(ia->conn, NULL, NULL, err, "%s %s", verb, q.data);
-	buf_fini(&q);
-	if (rc == -1) {
-		if (err->scope < ERR_SCOPE_FOLDER)
-			error_widen(err, ERR_SCOPE_FOLDER);
-		return -1;
-	}
-	ia->selected = xstrdup(remote_name);
-	return 0;
-}
-
-struct imap_list_ctx {
-	struct imap_account	*ia;
-	struct cache		*cache;
-	char			**names;	/* remote names seen */
-	size_t			 n;
-	size_t			 cap;
-};
-
-/* Store one LIST response as a cache folder. */
-static int
-imap_list_one(void *arg, const struct imap_response *r, struct error *err)
-{
-	struct imap_list_ctx	*ctx = arg;
-	struct imap_list	 l;
-	unsigned		 attrs = 0;
-	int64_t			 id;
-	char			*remote, *name;
-	int			 rc;
-
-	if (!imap_slice_is(r->name, "LIST"))
-		return 0;
-	if (imap_list_parse(r, &l, err) == -1) {
-		err->scope = ERR_SCOPE_OP;
-		return -1;
-	}
-	if (l.attrs & IMAP_LIST_NONEXISTENT)
-		return 0;
-	if (l.attrs & IMAP_LIST_NOSELECT)
-		attrs |= CACHE_FOLDER_NOSELECT;
-	if (l.attrs & IMAP_LIST_NOINFERIORS)
-		attrs |= CACHE_FOLDER_NOINFERIORS;
-	remote = imap_slice_dup(l.name);
-	name = imap_utf7_display(l.name.p, l.name.len);
-	rc = cache_folder_put(ctx->cache, ctx->ia->base.cache_id, remote, name,
-	    l.delim, attrs, &id, err);
-	free(name);
-	if (rc == -1) {
-		free(remote);
-		return -1;
-	}
-	if (ctx->n == ctx->cap) {
-		ctx->cap = ctx->cap ? ctx->cap * 2 : 32;
-		ctx->names = xreallocarray(ctx->names, ctx->cap,
-		    sizeof *ctx->names);
-	}
-	ctx->names[ctx->n++] = remote;
-	return 0;
-}
-
-/* Refresh the cache's folder list from LIST "" "*". */
-static int
-imap_list_folders(struct account *a, struct cache *cache, struct error *err)
-{
-	struct imap_account	*ia = imap_account_get(a);
-	struct imap_list_ctx	 ctx = { ia, cache, NULL, 0, 0 };
-	int			 rc = -1;
-
-	if (ia->conn == NULL)
-		return error_set(err, ERR_NET, ERR_SCOPE_ACCOUNT,
-		    "not connected");
-	if (cache_begin(cache, err) == -1)
-		return -1;
-	if (imap_conn_run(ia->conn, imap_list_one, &ctx, err,
-	    "LIST \"\" \"*\"") == -1)
-		goto out;
-	/* No folder at all is a server oddity, not a reason to wipe. */
-	if (ctx.n > 0 && cache_folder_prune(cache, a->cache_id,
-	    (const char *const *)ctx.names, ctx.n, err) == -1)
-		goto out;
-	if (cache_commit(cache, err) == -1)
-		goto out;
-	account_status(a, "%zu folders", ctx.n);
-	rc = 0;
-
-out:
-	if (rc == -1)
-		cache_rollback(cache);
-	for (size_t i = 0; i < ctx.n; i++)
-		free(ctx.names[i]);
-	free(ctx.names);
-	return rc;
+	return imap_select_full(ia, folder, NULL, NULL, NULL, err);
 }
 
 const struct driver_ops imap_driver_ops = {
 	.name = "imap",
-	.caps = DRIVER_CAP_FOLDERS | DRIVER_CAP_FLAGS,
+	.caps = DRIVER_CAP_FOLDERS | DRIVER_CAP_FLAGS | DRIVER_CAP_IDLE |
+	    DRIVER_CAP_MOVE | DRIVER_CAP_SEARCH | DRIVER_CAP_APPEND |
+	    DRIVER_CAP_FOLDER_EDIT,
 	.new = imap_new,
 	.free = imap_free,
 	.open = imap_open,
@@ -242,4 +245,13 @@ const struct driver_ops imap_driver_ops = {
 	.sync_folder = imap_sync_folder,
 	.fetch_message = imap_fetch_message,
 	.store_flags = imap_store_flags,
+	.copy = imap_copy,
+	.move = imap_move,
+	.expunge = imap_expunge,
+	.append = imap_append,
+	.create_folder = imap_create_folder,
+	.rename_folder = imap_rename_folder,
+	.delete_folder = imap_delete_folder,
+	.search = imap_search,
+	.wait_changes = imap_wait_changes,
 };

@@ -4,6 +4,15 @@
  * struct imap_account embeds struct account first, so the driver casts
  * between them.  Internal to src/net/imap_*.c: the rest of petrel reaches
  * the driver only through imap_driver_ops (core/account.h).
+ *
+ * Who does what: imap_driver.c (vtable, open/close, SELECT), imap_caps.c
+ * (capabilities, ENABLE, COMPRESS), imap_cmd.c (commands with literals),
+ * imap_mbox.c (untagged responses at any time, the sync state string),
+ * imap_folders.c (LIST, roles), imap_folder_ops.c (CREATE/RENAME/DELETE),
+ * imap_sync.c (QRESYNC/CONDSTORE resync), imap_uiddiff.c (the UID diff),
+ * imap_fetch_batch.c (pipelined header download), imap_message.c (one
+ * message, flags), imap_ops.c (copy/move/expunge/append/search),
+ * imap_idle.c (IDLE).
  */
 #ifndef PETREL_IMAP_DRIVER_H
 #define PETREL_IMAP_DRIVER_H
@@ -16,23 +25,131 @@
 struct imap_account {
 	struct account		 base;		/* first: see account.h */
 	struct imap_conn	*conn;		/* NULL when closed */
+	struct cache		*cache;		/* borrowed for the running op */
 	char			*selected;	/* remote name, or NULL */
+	int64_t			 selected_id;	/* its cache folder id */
+	/*
+	 * The selected folder changed on the server in a way that untagged
+	 * responses could not be applied to the cache (EXPUNGE by sequence
+	 * number, new messages): it needs a resync.
+	 */
+	bool			 need_sync;
+	bool			 changed;	/* cache updated by untagged data */
+	uint32_t		 synced_exists;	/* EXISTS when the cache matched */
+};
+
+/* The per-folder sync state kept in the cache ("v1 uidvalidity=..."). */
+struct imap_state {
+	uint32_t	 uidvalidity;	/* 0: unknown (start afresh) */
+	uint64_t	 highestmodseq;	/* 0: unknown */
+	uint32_t	 uidnext;	/* 0: unknown */
 };
 
 /* The IMAP account behind a struct account. */
 struct imap_account	*imap_account_get(struct account *);
+/* Refuse a write on a read-only account, before any I/O. */
+int	 imap_writable(struct imap_account *, const char *what,
+	     struct error *);
+/* Check the connection and lend it the cache for untagged updates. */
+int	 imap_begin(struct imap_account *, struct cache *, struct error *);
 /*
  * SELECT the folder (EXAMINE on read-only accounts) unless it is already
  * the selected one.  Errors are scoped to the folder.
  */
-int	 imap_select(struct imap_account *, const char *remote_name,
+int	 imap_select(struct imap_account *, const struct cache_folder *,
 	     struct error *);
+/*
+ * SELECT/EXAMINE unconditionally, with "(QRESYNC (uidvalidity modseq))"
+ * when st has both and QRESYNC is enabled, or "(CONDSTORE)" when only
+ * CONDSTORE is offered; fn sees the untagged responses.
+ */
+int	 imap_select_full(struct imap_account *, const struct cache_folder *,
+	     const struct imap_state *, imap_untagged_fn, void *,
+	     struct error *);
+/* The folder name to send: quoted, or a literal when it must be. */
+int	 imap_mailbox_arg(struct imap_account *, const char *remote_name,
+	     struct buf *, struct error *);
+
+/* imap_caps.c */
+unsigned imap_caps_driver(unsigned imap_caps);
+int	 imap_caps_after_login(struct imap_conn *, bool compress,
+	     struct error *);
+int	 imap_caps_settle(struct imap_conn *, struct error *);
+
+/* imap_mbox.c: untagged responses while any command runs. */
+int	 imap_mbox_unsolicited(void *ia, const struct imap_response *,
+	     struct error *);
+/* Apply a VANISHED response to the cache of folder_id. */
+int	 imap_mbox_vanished(struct imap_account *, int64_t folder_id,
+	     const struct imap_response *, struct error *);
+/* Apply a FETCH with UID and FLAGS to the cache; 0 if it has no UID. */
+int	 imap_mbox_flags(struct imap_account *, int64_t folder_id,
+	     const struct imap_fetch *, struct error *);
+int	 imap_state_parse(const char *, struct imap_state *);
+void	 imap_state_format(const struct imap_state *, char *, size_t);
 
 /* Fill a cache message from FETCH data (envelope, dates, flags). */
 void	 imap_msg_from_fetch(const struct imap_fetch *, int64_t folder_id,
 	     struct cache_msg *);
+/* IMAP system flags to CACHE_FLAG_*. */
+unsigned imap_flags_to_cache(unsigned);
+/* "(\Seen \Flagged)" for CACHE_FLAG_* bits; nothing if none. */
+void	 imap_flag_list(struct buf *, unsigned flags);
 /* A UID given as decimal text; -1 if it is not one. */
 int	 imap_uid_parse(const char *, uint32_t *);
+/*
+ * Check every remote id is a UID; then the UID set "1:3,7" for them into
+ * b (sorted, ranges merged).  ERR_NOTFOUND on a bad id.
+ */
+int	 imap_uid_set(const char *const *ids, size_t n, struct buf *,
+	     struct error *);
+
+/* imap_set.c: UID sets. */
+struct imap_range {
+	uint32_t	 lo;
+	uint32_t	 hi;
+};
+
+int	 imap_set_parse(struct imap_slice, struct imap_range **, size_t *,
+	     struct error *);
+uint64_t imap_set_count(const struct imap_range *, size_t);
+bool	 imap_set_contains(const struct imap_range *, size_t, uint32_t);
+uint32_t imap_set_nth(const struct imap_range *, size_t, uint64_t);
+/* Append sorted UIDs as a set "1:3,7" (duplicates merged). */
+void	 imap_set_format(struct buf *, const uint32_t *, size_t);
+int	 imap_uid_cmp(const void *, const void *);
+
+/* imap_fetch_batch.c: the header download. */
+struct imap_batch;
+/* The FETCH items of a header download. */
+#define IMAP_HEADER_ITEMS "UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE " \
+	"BODY.PEEK[HEADER.FIELDS (REFERENCES)]"
+/* Newest first window shown before the rest arrives. */
+#define IMAP_FIRST_WINDOW	200
+/* Messages a batch command fetches; batches in flight at once. */
+#define IMAP_BATCH_SIZE		2000
+#define IMAP_BATCH_WINDOW	4
+
+/*
+ * Download headers of messages count sequence numbers [lo, hi], newest
+ * first, or of the UIDs in uids (sorted ascending), newest first.  min_uid:
+ * ignore answers for UIDs below it.  *max_uid gets the highest UID stored.
+ */
+int	 imap_batch_seq(struct imap_account *, const struct cache_folder *,
+	     uint32_t lo, uint32_t hi, uint32_t *max_uid, struct error *);
+int	 imap_batch_uids(struct imap_account *, const struct cache_folder *,
+	     const uint32_t *uids, size_t n, uint32_t *max_uid,
+	     struct error *);
+int	 imap_batch_uid_range(struct imap_account *,
+	     const struct cache_folder *, uint32_t lo, uint32_t hi,
+	     uint32_t *max_uid, struct error *);
+
+/* imap_uiddiff.c: the resync without CONDSTORE. */
+int	 imap_uid_diff(struct imap_account *, const struct cache_folder *,
+	     uint32_t *max_uid, struct error *);
+
+/* imap_folders.c */
+int	 imap_list_folders(struct account *, struct cache *, struct error *);
 
 int	 imap_sync_folder(struct account *, const struct cache_folder *,
 	     struct cache *, struct error *);
@@ -41,5 +158,26 @@ int	 imap_fetch_message(struct account *, const struct cache_folder *,
 int	 imap_store_flags(struct account *, const struct cache_folder *,
 	     const char *const *, size_t, unsigned, unsigned, struct cache *,
 	     struct error *);
+int	 imap_copy(struct account *, const struct cache_folder *,
+	     const char *const *, size_t, const struct cache_folder *,
+	     struct cache *, struct error *);
+int	 imap_move(struct account *, const struct cache_folder *,
+	     const char *const *, size_t, const struct cache_folder *,
+	     struct cache *, struct error *);
+int	 imap_expunge(struct account *, const struct cache_folder *,
+	     const char *const *, size_t, struct cache *, struct error *);
+int	 imap_append(struct account *, const struct cache_folder *,
+	     const char *, size_t, unsigned, int64_t, struct cache *,
+	     struct error *);
+int	 imap_search(struct account *, const struct cache_folder *,
+	     const char *, char ***, size_t *, struct error *);
+int	 imap_create_folder(struct account *, const char *, struct cache *,
+	     struct error *);
+int	 imap_rename_folder(struct account *, const struct cache_folder *,
+	     const char *, struct cache *, struct error *);
+int	 imap_delete_folder(struct account *, const struct cache_folder *,
+	     struct cache *, struct error *);
+int	 imap_wait_changes(struct account *, const struct cache_folder *,
+	     struct cache *, int, int, struct error *);
 
 #endif

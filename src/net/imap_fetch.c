@@ -5,7 +5,9 @@
  * RFC 3501 section 7.4.2 (UID, FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE,
  * BODY[section]<origin>), the envelope structure with its address lists
  * (NIL members and group syntax kept as the server sent them), the
- * date-time of INTERNALDATE, and mailbox-list of section 7.2.2.  Pure: no
+ * date-time of INTERNALDATE, mailbox-list of section 7.2.2 (with the
+ * RFC 6154 special-use attributes), and the References: ids of a
+ * HEADER.FIELDS (REFERENCES) section (RFC 5322 3.6.4).  Pure: no
  * I/O, no globals; results borrow from the response.
  */
 #include <stdlib.h>
@@ -14,7 +16,10 @@
 
 #include "net/imap_parse.h"
 #include "util/timeconv.h"
+#include "util/buf.h"
 #include "util/xmalloc.h"
+
+#define IMAP_REFS_MAX		8192	/* References kept in the cache */
 
 /* Fail with a protocol error about a FETCH or LIST item. */
 static int
@@ -331,6 +336,36 @@ imap_parse_internaldate(const char *in, size_t len, int64_t *out)
 	return 0;
 }
 
+/* Record one LIST attribute (unknown ones are ignored). */
+static void
+imap_list_attr(struct imap_list *l, const struct imap_value *v)
+{
+	static const struct {
+		const char	*name;
+		unsigned	 attr;
+		unsigned	 use;
+	} map[] = {
+		{ "\\Noselect", IMAP_LIST_NOSELECT, 0 },
+		{ "\\NonExistent", IMAP_LIST_NOSELECT | IMAP_LIST_NONEXISTENT,
+		    0 },
+		{ "\\Noinferiors", IMAP_LIST_NOINFERIORS, 0 },
+		{ "\\Sent", 0, IMAP_USE_SENT },
+		{ "\\Drafts", 0, IMAP_USE_DRAFTS },
+		{ "\\Trash", 0, IMAP_USE_TRASH },
+		{ "\\Junk", 0, IMAP_USE_JUNK },
+		{ "\\Archive", 0, IMAP_USE_ARCHIVE },
+		{ "\\All", 0, IMAP_USE_ALL },
+		{ "\\Flagged", 0, IMAP_USE_FLAGGED },
+	};
+
+	for (size_t j = 0; j < sizeof map / sizeof map[0]; j++) {
+		if (imap_value_is(v, map[j].name)) {
+			l->attrs |= map[j].attr;
+			l->use |= map[j].use;
+		}
+	}
+}
+
 /* Read "* LIST (attrs) delim name". */
 int
 imap_list_parse(const struct imap_response *r, struct imap_list *l,
@@ -347,14 +382,8 @@ imap_list_parse(const struct imap_response *r, struct imap_list *l,
 	nm = &r->args.items[2];
 	if (a->type != IMAP_V_LIST)
 		return imap_fetch_bad(err, "LIST attributes");
-	for (size_t i = 0; i < a->n; i++) {
-		if (imap_value_is(&a->items[i], "\\Noselect"))
-			l->attrs |= IMAP_LIST_NOSELECT;
-		else if (imap_value_is(&a->items[i], "\\NonExistent"))
-			l->attrs |= IMAP_LIST_NOSELECT | IMAP_LIST_NONEXISTENT;
-		else if (imap_value_is(&a->items[i], "\\Noinferiors"))
-			l->attrs |= IMAP_LIST_NOINFERIORS;
-	}
+	for (size_t i = 0; i < a->n; i++)
+		imap_list_attr(l, &a->items[i]);
 	if (d->type == IMAP_V_STRING && d->len == 1)
 		l->delim = d->s[0];
 	else if (d->type != IMAP_V_NIL)
@@ -365,4 +394,56 @@ imap_list_parse(const struct imap_response *r, struct imap_list *l,
 	if (l->name.len == 0 || memchr(l->name.p, '\0', l->name.len) != NULL)
 		return imap_fetch_bad(err, "LIST mailbox name");
 	return 0;
+}
+
+/* The References: message ids of a header section, or NULL. */
+char *
+imap_references(const char *p, size_t len)
+{
+	struct buf	 b;
+	size_t		 i = 0, start, end = 0, keep;
+
+	/* Find "References:" at a line start; its value runs to the next
+	 * line that does not start with white space (RFC 5322 2.2.3). */
+	while (i + 11 <= len && strncasecmp(p + i, "References:", 11) != 0) {
+		while (i < len && p[i] != '\n')
+			i++;
+		i++;
+	}
+	if (i + 11 > len)
+		return NULL;
+	start = i + 11;
+	for (end = start; end < len; end++) {
+		if (p[end] == '\n' && (end + 1 >= len ||
+		    (p[end + 1] != ' ' && p[end + 1] != '\t')))
+			break;
+	}
+	/* Keep the last ids (the nearest ancestors) if there are too many. */
+	keep = start;
+	if (end - start > IMAP_REFS_MAX) {
+		keep = end - IMAP_REFS_MAX;
+		while (keep < end && p[keep] != '<')
+			keep++;
+	}
+	buf_init(&b, IMAP_REFS_MAX + 16);
+	for (i = keep; i < end; i++) {
+		size_t	 j;
+
+		if (p[i] != '<')
+			continue;
+		for (j = i + 1; j < end && p[j] != '>' && p[j] != '<' &&
+		    (unsigned char)p[j] > ' ' && p[j] != 0x7f; j++)
+			;
+		if (j < end && p[j] == '>' && j > i + 1) {
+			if (b.len > 0)
+				buf_addc(&b, ' ');
+			buf_add(&b, p + i, j - i + 1);
+			i = j;
+		}
+	}
+	if (b.len == 0 || b.too_big) {
+		buf_fini(&b);
+		return NULL;
+	}
+	return buf_take(&b);
 }

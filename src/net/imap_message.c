@@ -21,19 +21,6 @@
 #define IMAP_TO_MAX		4096	/* the To: line kept in the cache */
 #define IMAP_STORE_CHUNK	500	/* UIDs per UID STORE command */
 
-/* A UID given as decimal text (1 to 2^32-1). */
-int
-imap_uid_parse(const char *s, uint32_t *uid)
-{
-	struct imap_slice	 sl = { s, s != NULL ? strlen(s) : 0 };
-	uint64_t		 n;
-
-	if (s == NULL || imap_parse_number(sl, UINT32_MAX, &n) == -1 || n == 0)
-		return -1;
-	*uid = (uint32_t)n;
-	return 0;
-}
-
 /* An RFC 2047-decoded copy of a header slice; NULL for NIL or empty. */
 static char *
 imap_decode(struct imap_slice s)
@@ -131,7 +118,7 @@ imap_first_addr(const struct imap_addr_list *l)
 }
 
 /* IMAP system flags to cache flags. */
-static unsigned
+unsigned
 imap_flags_to_cache(unsigned f)
 {
 	unsigned	 c = 0;
@@ -173,6 +160,18 @@ imap_msg_from_fetch(const struct imap_fetch *f, int64_t folder_id,
 	m->flags = imap_flags_to_cache(f->flags);
 }
 
+/* The length of a message's header block (up to the empty line). */
+static size_t
+imap_header_len(const char *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (p[i] == '\n' && (p[i + 1] == '\n' || (p[i + 1] == '\r' &&
+		    i + 2 < len && p[i + 2] == '\n')))
+			return i + 1;
+	}
+	return len;
+}
+
 struct imap_body_ctx {
 	struct cache			*cache;
 	const struct cache_folder	*folder;
@@ -198,17 +197,19 @@ imap_body_one(void *arg, const struct imap_response *r, struct error *err)
 	if (!(f.have & IMAP_FETCH_UID) || f.uid != ctx->uid ||
 	    !(f.have & IMAP_FETCH_BODY) || !(f.have & IMAP_FETCH_ENVELOPE)) {
 		imap_fetch_fini(&f);
-		return 0;	/* some other update */
+		return 0;	/* some other update: the unsolicited handler's */
 	}
 	/*
 	 * The envelope and flags come with the body, so the row is put again
 	 * from the same FETCH: it gives the row id and fresh flags at once.
 	 */
 	imap_msg_from_fetch(&f, ctx->folder->id, &m);
+	m.references = imap_references(f.body.p, imap_header_len(f.body.p,
+	    f.body.len));
 	if (cache_msg_put(ctx->cache, &m, err) == 0 &&
 	    cache_body_put(ctx->cache, m.id, f.body.p, f.body.len, err) == 0) {
 		ctx->done = true;
-		rc = 0;
+		rc = 1;
 	}
 	cache_msg_fini(&m);
 	imap_fetch_fini(&f);
@@ -227,7 +228,8 @@ imap_fetch_message(struct account *a, const struct cache_folder *folder,
 		return error_set(err, ERR_NOTFOUND, ERR_SCOPE_MESSAGE,
 		    "not an IMAP UID: %.20s", remote_id ? remote_id : "");
 	}
-	if (imap_select(ia, folder->remote_name, err) == -1)
+	if (imap_begin(ia, cache, err) == -1 ||
+	    imap_select(ia, folder, err) == -1)
 		return -1;
 	/* Always PEEK: opening a message must not set \Seen by itself. */
 	if (imap_conn_run(ia->conn, imap_body_one, &ctx, err,
@@ -243,7 +245,7 @@ imap_fetch_message(struct account *a, const struct cache_folder *folder,
 }
 
 /* The "(\Seen \Flagged)" list of cache flags; empty if none. */
-static void
+void
 imap_flag_list(struct buf *b, unsigned flags)
 {
 	static const struct {
@@ -257,35 +259,49 @@ imap_flag_list(struct buf *b, unsigned flags)
 		{ CACHE_FLAG_DRAFT, "\\Draft" },
 	};
 
+	bool	 first = true;
+
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
 		if (!(flags & map[i].bit))
 			continue;
-		buf_addc(b, b->len == 0 ? '(' : ' ');
+		buf_addc(b, first ? '(' : ' ');
 		buf_adds(b, map[i].name);
+		first = false;
 	}
-	if (b->len > 0)
+	if (!first)
 		buf_addc(b, ')');
 }
 
-/* UID STORE one chunk of UIDs: +FLAGS.SILENT then -FLAGS.SILENT. */
+/*
+ * UID STORE one chunk of UIDs: +FLAGS.SILENT and -FLAGS.SILENT pipelined
+ * (both are sent, then both answers read: one round trip).
+ */
 static int
 imap_store_chunk(struct imap_account *ia, const char *set, unsigned add,
     unsigned remove, struct error *err)
 {
 	struct buf	 fl;
+	struct error	 e2;
+	char		 t1[16] = "", t2[16] = "";
 	int		 rc = 0;
 
 	buf_init(&fl, 256);
 	imap_flag_list(&fl, add);
 	if (fl.len > 0)
-		rc = imap_conn_run(ia->conn, NULL, NULL, err,
+		rc = imap_conn_submit(ia->conn, t1, sizeof t1, err,
 		    "UID STORE %s +FLAGS.SILENT %s", set, fl.data);
 	buf_reset(&fl);
 	imap_flag_list(&fl, remove);
 	if (rc == 0 && fl.len > 0)
-		rc = imap_conn_run(ia->conn, NULL, NULL, err,
+		rc = imap_conn_submit(ia->conn, t2, sizeof t2, err,
 		    "UID STORE %s -FLAGS.SILENT %s", set, fl.data);
 	buf_fini(&fl);
+	if (t1[0] != '\0' && imap_conn_await(ia->conn, t1, NULL, NULL,
+	    rc == 0 ? err : &e2) == -1)
+		rc = -1;
+	if (t2[0] != '\0' && imap_conn_await(ia->conn, t2, NULL, NULL,
+	    rc == 0 ? err : &e2) == -1)
+		rc = -1;
 	return rc;
 }
 
@@ -321,10 +337,8 @@ imap_store_flags(struct account *a, const struct cache_folder *folder,
 	uint32_t		 uid;
 	int			 rc = -1;
 
-	if (a->cfg->read_only) {
-		return error_set(err, ERR_READONLY, ERR_SCOPE_OP,
-		    "account %s is read-only", a->cfg->name);
-	}
+	if (imap_writable(ia, "changing flags", err) == -1)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (imap_uid_parse(ids[i], &uid) == -1)
 			return error_set(err, ERR_NOTFOUND, ERR_SCOPE_MESSAGE,
@@ -334,7 +348,8 @@ imap_store_flags(struct account *a, const struct cache_folder *folder,
 	remove &= ~CACHE_FLAG_RECENT;
 	if (n == 0 || (add == 0 && remove == 0))
 		return 0;
-	if (imap_select(ia, folder->remote_name, err) == -1)
+	if (imap_begin(ia, cache, err) == -1 ||
+	    imap_select(ia, folder, err) == -1)
 		return -1;
 	buf_init(&set, 0);
 	for (size_t i = 0; i < n; i++) {

@@ -192,16 +192,32 @@ void	 imap_fetch_fini(struct imap_fetch *);
 /* Parse an INTERNALDATE ("17-Jul-1996 02:44:25 -0700"); -1 if malformed. */
 int	 imap_parse_internaldate(const char *, size_t, int64_t *);
 
-/* LIST attributes we keep (RFC 3501 section 7.2.2, RFC 6154 ignored). */
+/* LIST attributes we keep (RFC 3501 section 7.2.2, RFC 5258). */
 #define IMAP_LIST_NOSELECT	0x01u
 #define IMAP_LIST_NOINFERIORS	0x02u
 #define IMAP_LIST_NONEXISTENT	0x04u
 
+/* Special-use attributes (RFC 6154 section 2). */
+#define IMAP_USE_SENT		0x01u
+#define IMAP_USE_DRAFTS		0x02u
+#define IMAP_USE_TRASH		0x04u
+#define IMAP_USE_JUNK		0x08u
+#define IMAP_USE_ARCHIVE	0x10u
+#define IMAP_USE_ALL		0x20u
+#define IMAP_USE_FLAGGED	0x40u
+
 struct imap_list {
 	unsigned		 attrs;		/* IMAP_LIST_* */
+	unsigned		 use;		/* IMAP_USE_* */
 	char			 delim;		/* '\0' when NIL */
 	struct imap_slice	 name;		/* as sent: modified UTF-7 */
 };
+
+/*
+ * The References: message ids of a header section (or whole header),
+ * space-separated, the last 8 KiB of them at most; NULL if none.
+ */
+char	*imap_references(const char *, size_t);
 
 /* Read a "* LIST (attrs) delim name" response. */
 int	 imap_list_parse(const struct imap_response *, struct imap_list *,

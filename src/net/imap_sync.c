@@ -1,16 +1,25 @@
 /*
  * imap_sync.c - bringing one folder's cached headers and flags up to date.
  *
- * SELECT/EXAMINE the folder, check UIDVALIDITY (RFC 3501 2.3.1.1: if it
- * changed, every cached UID is meaningless and the folder's messages are
- * dropped), then UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE
- * ENVELOPE) and store each FETCH response as it arrives, committing every
- * IMAP_SYNC_BATCH rows, so memory holds one response and the set of UIDs
- * (4 bytes a message), never the whole answer.  Cached messages whose UID
- * the server did not report are removed afterwards.
+ * The folder's sync state (imap_mbox.c) holds UIDVALIDITY, HIGHESTMODSEQ
+ * and UIDNEXT of the last complete sync.  A sync SELECTs (EXAMINEs) the
+ * folder again and then, by what the server offers:
  *
- * The folder's sync state string is "uidvalidity=N".  No CONDSTORE yet:
- * every sync re-reads every envelope.
+ * - UIDVALIDITY changed (RFC 3501 2.3.1.1): every cached UID is
+ *   meaningless; the folder's messages are dropped and fetched afresh.
+ * - nothing cached: a cold download, newest first (imap_fetch_batch.c).
+ * - QRESYNC (RFC 7162 3.2.5): the SELECT carries (uidvalidity modseq) and
+ *   the server answers with VANISHED (EARLIER) and the changed flags,
+ *   applied as they come; then only UIDs from the old UIDNEXT up.
+ * - CONDSTORE only: UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE modseq)
+ *   (RFC 7162 3.1.4) and the new UIDs; expunges are not reported, the
+ *   count check below finds them.
+ * - neither: the UID diff (imap_uiddiff.c).
+ *
+ * Last, the cached count is compared with EXISTS; if they differ (an
+ * expunge CONDSTORE cannot report, an update that arrived out of order) a
+ * UID diff repairs the folder.  The state is written only after a
+ * complete sync, so an interrupted one resumes without duplicates.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,180 +30,204 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-#define IMAP_SYNC_BATCH		1000
-#define IMAP_SYNC_PROGRESS	500
-#define IMAP_SYNC_MAX_UIDS	(16u * 1024 * 1024)
-
-struct imap_sync {
+struct imap_resync {
 	struct imap_account		*ia;
-	struct cache			*cache;
 	const struct cache_folder	*folder;
-	uint32_t			*uids;		/* UIDs the server has */
-	size_t				 nuids;
-	size_t				 cap;
-	size_t				 batch;		/* rows since commit */
-	bool				 in_txn;
+	struct imap_state		 st;		/* stored */
+	bool				 have;		/* st is usable */
+	bool				 skipped;	/* an update not applied */
+	uint32_t			 max_uid;
 };
 
-/* Compare two UIDs for qsort and bsearch. */
+/* VANISHED (EARLIER) and FETCH flags while the folder is (re)selected. */
 static int
-imap_uid_cmp(const void *a, const void *b)
+imap_resync_select_one(void *arg, const struct imap_response *r,
+    struct error *err)
 {
-	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Remember a UID the server reported. */
-static int
-imap_sync_note_uid(struct imap_sync *s, uint32_t uid, struct error *err)
-{
-	if (s->nuids == s->cap) {
-		if (s->cap >= IMAP_SYNC_MAX_UIDS) {
-			return error_set(err, ERR_TOOBIG, ERR_SCOPE_FOLDER,
-			    "folder has more than %u messages",
-			    IMAP_SYNC_MAX_UIDS);
-		}
-		s->cap = s->cap ? s->cap * 2 : 1024;
-		s->uids = xreallocarray(s->uids, s->cap, sizeof *s->uids);
-	}
-	s->uids[s->nuids++] = uid;
-	return 0;
-}
-
-/* Commit the batch and open the next transaction. */
-static int
-imap_sync_commit(struct imap_sync *s, bool reopen, struct error *err)
-{
-	if (s->in_txn) {
-		if (cache_commit(s->cache, err) == -1)
-			return -1;
-		s->in_txn = false;
-	}
-	s->batch = 0;
-	if (reopen) {
-		if (cache_begin(s->cache, err) == -1)
-			return -1;
-		s->in_txn = true;
-	}
-	return 0;
-}
-
-/* Store one FETCH response of the sync. */
-static int
-imap_sync_one(void *arg, const struct imap_response *r, struct error *err)
-{
-	struct imap_sync	*s = arg;
+	struct imap_resync	*rs = arg;
 	struct imap_fetch	 f;
-	struct cache_msg	 m;
-	char			 uid[16];
-	int			 rc = -1;
+	int			 rc;
+
+	if (r->type != IMAP_RESP_UNTAGGED || (!imap_slice_is(r->name,
+	    "VANISHED") && !imap_slice_is(r->name, "FETCH")))
+		return 0;
+	/* Before this mailbox's UIDVALIDITY: another mailbox's, or unsafe. */
+	if (!rs->have || rs->ia->conn->uidvalidity != rs->st.uidvalidity) {
+		rs->skipped = true;
+		return 1;
+	}
+	if (imap_slice_is(r->name, "VANISHED"))
+		return imap_mbox_vanished(rs->ia, rs->folder->id, r, err) ==
+		    -1 ? -1 : 1;
+	if (imap_fetch_parse(r, &f, err) == -1)
+		return -1;
+	if ((rc = imap_mbox_flags(rs->ia, rs->folder->id, &f, err)) == 0)
+		rs->skipped = true;
+	imap_fetch_fini(&f);
+	return rc == -1 ? -1 : 1;
+}
+
+/* Select the folder, applying what QRESYNC reports, in a transaction. */
+static int
+imap_resync_select(struct imap_resync *rs, struct error *err)
+{
+	struct cache	*cache = rs->ia->cache;
+
+	if (cache_begin(cache, err) == -1)
+		return -1;
+	if (imap_select_full(rs->ia, rs->folder, rs->have ? &rs->st : NULL,
+	    imap_resync_select_one, rs, err) == -1 ||
+	    cache_commit(cache, err) == -1) {
+		cache_rollback(cache);
+		return -1;
+	}
+	return 0;
+}
+
+/* Compare the stored UIDVALIDITY; clear the folder if it changed. */
+static int
+imap_resync_uidvalidity(struct imap_resync *rs, struct error *err)
+{
+	struct imap_state	 fresh;
+	char			 state[96];
+	uint32_t		 uv = rs->ia->conn->uidvalidity;
+
+	if (rs->have && rs->st.uidvalidity == uv)
+		return 0;
+	if (rs->have) {
+		log_info("imap", "%s: UIDVALIDITY changed (%" PRIu32 " -> %"
+		    PRIu32 "): dropping cached messages",
+		    rs->folder->remote_name, rs->st.uidvalidity, uv);
+		if (cache_folder_clear(rs->ia->cache, rs->folder->id,
+		    err) == -1)
+			return -1;
+		rs->ia->changed = true;
+	}
+	rs->have = false;
+	memset(&fresh, 0, sizeof fresh);
+	fresh.uidvalidity = uv;
+	rs->st = fresh;
+	/* Known from now on, so an interrupted download resumes. */
+	imap_state_format(&fresh, state, sizeof state);
+	return cache_folder_set_state(rs->ia->cache, rs->folder->id, state,
+	    err);
+}
+
+/* FETCH answers of CHANGEDSINCE: flags of changed messages. */
+static int
+imap_resync_changed_one(void *arg, const struct imap_response *r,
+    struct error *err)
+{
+	struct imap_resync	*rs = arg;
+	struct imap_fetch	 f;
+	int			 rc;
 
 	if (!imap_slice_is(r->name, "FETCH"))
 		return 0;
-	if (imap_fetch_parse(r, &f, err) == -1) {
-		err->scope = ERR_SCOPE_FOLDER;
+	if (imap_fetch_parse(r, &f, err) == -1)
 		return -1;
-	}
-	if (!(f.have & IMAP_FETCH_UID)) {
-		rc = 0;		/* an unsolicited update without UID */
-		goto out;
-	}
-	if (!(f.have & IMAP_FETCH_ENVELOPE)) {
-		/* Only flags changed (another client): update those. */
-		snprintf(uid, sizeof uid, "%" PRIu32, f.uid);
-		if (f.have & IMAP_FETCH_FLAGS &&
-		    cache_msg_set_flags(s->cache, s->folder->id, uid, f.flags,
-		    err) == -1)
-			goto out;
-		rc = 0;
-		goto out;
-	}
-	imap_msg_from_fetch(&f, s->folder->id, &m);
-	rc = cache_msg_put(s->cache, &m, err);
-	cache_msg_fini(&m);
-	if (rc == -1 || (rc = imap_sync_note_uid(s, f.uid, err)) == -1)
-		goto out;
-	if (s->nuids % IMAP_SYNC_PROGRESS == 0) {
-		account_status(&s->ia->base, "%s: headers %zu/%zu",
-		    s->folder->name, s->nuids, (size_t)s->ia->conn->exists);
-	}
-	if (++s->batch >= IMAP_SYNC_BATCH)
-		rc = imap_sync_commit(s, true, err);
-
-out:
+	rc = imap_mbox_flags(rs->ia, rs->folder->id, &f, err);
 	imap_fetch_fini(&f);
 	return rc;
 }
 
-/* Check UIDVALIDITY against the stored state; clear the folder if new. */
+/* CONDSTORE without QRESYNC: the flags changed since the stored modseq. */
 static int
-imap_sync_uidvalidity(struct imap_sync *s, struct error *err)
+imap_resync_condstore(struct imap_resync *rs, struct error *err)
 {
-	char		*old = NULL, state[32];
-	uint32_t	 uv = s->ia->conn->uidvalidity;
-	int		 rc = -1;
+	struct cache	*cache = rs->ia->cache;
 
-	if (uv == 0) {
-		log_warn("imap", "%s: no UIDVALIDITY from the server",
-		    s->folder->remote_name);
+	if (rs->ia->conn->highestmodseq == rs->st.highestmodseq ||
+	    rs->ia->conn->exists == 0)
 		return 0;
-	}
-	snprintf(state, sizeof state, "uidvalidity=%" PRIu32, uv);
-	if (cache_folder_get_state(s->cache, s->folder->id, &old, err) == -1)
+	if (cache_begin(cache, err) == -1)
 		return -1;
-	if (old != NULL && strcmp(old, state) == 0) {
-		rc = 0;
-		goto out;
+	if (imap_conn_run(rs->ia->conn, imap_resync_changed_one, rs, err,
+	    "UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE %" PRIu64 ")",
+	    rs->st.highestmodseq) == -1 || cache_commit(cache, err) == -1) {
+		cache_rollback(cache);
+		return -1;
 	}
-	if (old != NULL) {
-		log_info("imap", "%s: UIDVALIDITY changed (%s -> %s): "
-		    "dropping cached messages", s->folder->remote_name, old,
-		    state);
-		if (cache_folder_clear(s->cache, s->folder->id, err) == -1)
-			goto out;
-	}
-	rc = cache_folder_set_state(s->cache, s->folder->id, state, err);
-
-out:
-	free(old);
-	return rc;
+	return 0;
 }
 
-/* Remove cached messages whose UID the server did not report. */
+/* Download messages with UIDs from the stored UIDNEXT up. */
 static int
-imap_sync_prune(struct imap_sync *s, struct error *err)
+imap_resync_new(struct imap_resync *rs, struct error *err)
 {
-	char		**ids = NULL;
-	size_t		 n = 0, removed = 0;
-	uint32_t	 uid;
-	int		 rc = -1;
+	uint32_t	 next = rs->ia->conn->uidnext;
 
-	if (s->nuids > 0)
-		qsort(s->uids, s->nuids, sizeof *s->uids, imap_uid_cmp);
-	if (cache_msg_remote_ids(s->cache, s->folder->id, &ids, &n,
+	if (next != 0 && next <= rs->st.uidnext)
+		return 0;	/* nothing new */
+	if (rs->ia->conn->exists == 0)
+		return 0;
+	return imap_batch_uid_range(rs->ia, rs->folder, rs->st.uidnext,
+	    next != 0 ? next - 1 : 0, &rs->max_uid, err);
+}
+
+/* Choose and run the resync for what the server offers. */
+static int
+imap_resync_run(struct imap_resync *rs, struct error *err)
+{
+	struct imap_conn	*c = rs->ia->conn;
+	int64_t			 total = 0, unread;
+
+	if (!rs->have) {
+		if (cache_msg_count(rs->ia->cache, rs->folder->id, &total,
+		    &unread, err) == -1)
+			return -1;
+		if (total == 0)
+			return imap_batch_seq(rs->ia, rs->folder, 1, c->exists,
+			    &rs->max_uid, err);
+		return imap_uid_diff(rs->ia, rs->folder, &rs->max_uid, err);
+	}
+	if (rs->st.highestmodseq == 0 || rs->st.uidnext == 0 ||
+	    c->highestmodseq == 0 || c->nomodseq || rs->skipped)
+		return imap_uid_diff(rs->ia, rs->folder, &rs->max_uid, err);
+	if (!(c->enabled & IMAP_CAP_QRESYNC) &&
+	    imap_resync_condstore(rs, err) == -1)
+		return -1;
+	return imap_resync_new(rs, err);
+}
+
+/* The count check: repair with a UID diff if the cache disagrees. */
+static int
+imap_resync_check(struct imap_resync *rs, int64_t *total, struct error *err)
+{
+	int64_t		 unread;
+
+	if (cache_msg_count(rs->ia->cache, rs->folder->id, total, &unread,
 	    err) == -1)
 		return -1;
-	if (imap_sync_commit(s, true, err) == -1)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		if (imap_uid_parse(ids[i], &uid) == 0 && s->nuids > 0 &&
-		    bsearch(&uid, s->uids, s->nuids, sizeof *s->uids,
-		    imap_uid_cmp) != NULL)
-			continue;
-		if (cache_msg_remove(s->cache, s->folder->id, ids[i],
-		    err) == -1)
-			goto out;
-		removed++;
-	}
-	if (removed > 0)
-		log_debug("imap", "%s: %zu messages gone from the server",
-		    s->folder->remote_name, removed);
-	rc = imap_sync_commit(s, false, err);
+	if (*total == (int64_t)rs->ia->conn->exists)
+		return 0;
+	log_info("imap", "%s: %" PRId64 " cached but %" PRIu32 " on the "
+	    "server: repairing by UID", rs->folder->remote_name, *total,
+	    rs->ia->conn->exists);
+	if (imap_uid_diff(rs->ia, rs->folder, &rs->max_uid, err) == -1)
+		return -1;
+	return cache_msg_count(rs->ia->cache, rs->folder->id, total, &unread,
+	    err);
+}
 
-out:
-	cache_strv_free(ids, n);
-	return rc;
+/* Write the state of a complete sync. */
+static int
+imap_resync_save(struct imap_resync *rs, struct error *err)
+{
+	struct imap_conn	*c = rs->ia->conn;
+	struct imap_state	 st;
+	char			 state[96];
+
+	st.uidvalidity = c->uidvalidity;
+	st.highestmodseq = c->nomodseq ? 0 : c->highestmodseq;
+	st.uidnext = c->uidnext;
+	if (rs->max_uid != 0 && rs->max_uid + 1 > st.uidnext)
+		st.uidnext = rs->max_uid + 1;
+	if (rs->have && rs->st.uidnext > st.uidnext)
+		st.uidnext = rs->st.uidnext;
+	imap_state_format(&st, state, sizeof state);
+	return cache_folder_set_state(rs->ia->cache, rs->folder->id, state,
+	    err);
 }
 
 /* Bring a folder's cached headers and flags up to date. */
@@ -202,31 +235,38 @@ int
 imap_sync_folder(struct account *a, const struct cache_folder *folder,
     struct cache *cache, struct error *err)
 {
-	struct imap_sync	 s = { imap_account_get(a), cache, folder,
-	    NULL, 0, 0, 0, false };
-	int			 rc = -1;
+	struct imap_resync	 rs;
+	char			*old = NULL;
+	int64_t			 total = 0;
 
-	if (imap_select(s.ia, folder->remote_name, err) == -1)
+	memset(&rs, 0, sizeof rs);
+	rs.ia = imap_account_get(a);
+	rs.folder = folder;
+	if (imap_begin(rs.ia, cache, err) == -1)
 		return -1;
-	if (imap_sync_uidvalidity(&s, err) == -1)
+	if (cache_folder_get_state(cache, folder->id, &old, err) == -1)
 		return -1;
-	if (s.ia->conn->exists > 0) {
-		if (imap_sync_commit(&s, true, err) == -1)
-			goto out;
-		if (imap_conn_run(s.ia->conn, imap_sync_one, &s, err,
-		    "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE "
-		    "ENVELOPE)") == -1)
-			goto out;
-	}
-	if (imap_sync_prune(&s, err) == -1)
-		goto out;
-	account_status(a, "%s: headers %zu/%zu", folder->name, s.nuids,
-	    s.nuids);
-	rc = 0;
-
-out:
-	if (rc == -1 && s.in_txn)
-		cache_rollback(cache);
-	free(s.uids);
-	return rc;
+	rs.have = imap_state_parse(old, &rs.st) == 0;
+	free(old);
+	rs.ia->need_sync = false;
+	if (imap_resync_select(&rs, err) == -1)
+		return -1;
+	if (rs.ia->conn->uidvalidity == 0) {
+		log_warn("imap", "%s: no UIDVALIDITY from the server",
+		    folder->remote_name);
+		rs.have = false;
+		if (imap_uid_diff(rs.ia, folder, &rs.max_uid, err) == -1)
+			return -1;
+	} else if (imap_resync_uidvalidity(&rs, err) == -1 ||
+	    imap_resync_run(&rs, err) == -1)
+		return -1;
+	if (imap_resync_check(&rs, &total, err) == -1)
+		return -1;
+	if (rs.ia->conn->uidvalidity != 0 && imap_resync_save(&rs, err) == -1)
+		return -1;
+	rs.ia->synced_exists = rs.ia->conn->exists;
+	rs.ia->need_sync = total != (int64_t)rs.ia->conn->exists;
+	account_status(a, "%s: headers %" PRId64 "/%" PRId64, folder->name,
+	    total, total);
+	return 0;
 }

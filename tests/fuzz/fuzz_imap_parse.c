@@ -3,15 +3,43 @@
  *
  * The input is cut into responses by the framer, fed in chunks whose size
  * comes from the first byte (so split points are explored too); each
- * response is parsed and read as FETCH and LIST data.  The whole input is
- * also handed to the parser directly, as if it were one framed response.
+ * response is parsed and read as FETCH and LIST data, its atoms as UID
+ * sets (VANISHED, COPYUID, ESEARCH), its body sections and response-code
+ * text for References: ids.  The whole input is also handed to the parser
+ * directly, as if it were one framed response.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
+#include "net/imap_driver.h"
 #include "net/imap_parse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* Read every atom of a list as a UID set. */
+static void
+fuzz_sets(const struct imap_value *v)
+{
+	struct imap_range	*r;
+	struct error		 err;
+	size_t			 n;
+	uint64_t		 c;
+
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->items[i].type == IMAP_V_LIST)
+			fuzz_sets(&v->items[i]);
+		if (v->items[i].type != IMAP_V_ATOM ||
+		    imap_set_parse(imap_value_slice(&v->items[i]), &r, &n,
+		    &err) == -1)
+			continue;
+		c = imap_set_count(r, n);
+		(void)imap_set_contains(r, n, 7);
+		if (c > 0)
+			(void)imap_set_nth(r, n, c - 1);
+		free(r);
+	}
+}
 
 /* Parse one response and read it every way the driver would. */
 static void
@@ -25,6 +53,8 @@ fuzz_one(const char *p, size_t len)
 	if (imap_parse_response(p, len, &r, &err) == -1)
 		return;
 	if (imap_fetch_parse(&r, &f, &err) == 0) {
+		if (f.have & IMAP_FETCH_BODY)
+			free(imap_references(f.body.p, f.body.len));
 		for (size_t i = 0; i < f.env.to.n; i++) {
 			(void)imap_address_is_group_start(&f.env.to.v[i]);
 			(void)imap_address_is_group_end(&f.env.to.v[i]);
@@ -33,6 +63,9 @@ fuzz_one(const char *p, size_t len)
 	}
 	(void)imap_list_parse(&r, &l, &err);
 	(void)imap_flags_mask(&r.args);
+	fuzz_sets(&r.args);
+	if (r.code_args.p != NULL)
+		free(imap_references(r.code_args.p, r.code_args.len));
 	imap_response_fini(&r);
 }
 

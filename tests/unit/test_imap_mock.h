@@ -18,6 +18,8 @@
 
 struct mock {
 	const char *const	*script;	/* packets, NULL-terminated */
+	const size_t		*lens;		/* packet lengths (binary), or
+						   NULL / 0: strlen */
 	size_t			 step;
 	size_t			 off;		/* within the current packet */
 	size_t			 chunk;		/* max bytes a read; 0: all */
@@ -26,6 +28,9 @@ struct mock {
 	int			 freed;
 	struct buf		 sent;		/* what the client wrote */
 	char			 status[256];	/* last account_status text */
+	struct buf		 statuses;	/* every status, one a line */
+	size_t			 sent_before[256]; /* sent.len when packet i
+						   began to be read */
 };
 
 extern struct mock mock;
@@ -36,5 +41,7 @@ void	 mock_start(const char *const *script, size_t chunk);
 bool	 mock_done(void);
 /* A stream over the mock (what stream_tcp_connect returns). */
 struct stream *mock_stream(void);
+/* The fd the mock stream reports (for poll: IDLE tests); -1 default. */
+void	 mock_set_fd(int);
 
 #endif
