@@ -30,7 +30,11 @@ AUTH_B64 = "AHVzZXIAczNjcjN0LVBX"  # base64("\0user\0s3cr3t-PW")
 GREETING = b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] transcript ready\r\n"
 LOGIN = ("a1 AUTHENTICATE PLAIN " + AUTH_B64,
          b"a1 OK [CAPABILITY IMAP4rev1 LITERAL+] Logged in\r\n")
-FETCH_ALL = "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE)"
+def fetch_all(n):
+    """The cold download of a folder of n messages (newest first, by
+    sequence number; References come with the envelope)."""
+    return ("FETCH 1:%d (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE "
+            "BODY.PEEK[HEADER.FIELDS (REFERENCES)])" % n)
 
 
 def env(subject, sender=b'(("Ann" NIL "ann" "example.org"))'):
@@ -62,7 +66,7 @@ SCENARIOS = [
         ('a3 SELECT "INBOX"',
          b"* 2 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 42] UIDs valid\r\n"
          b"* OK [UIDNEXT 8] next\r\na3 OK [READ-WRITE] Select completed\r\n", {}),
-        ("a4 " + FETCH_ALL,
+        ("a4 " + fetch_all(2),
          fetch(1, 5, b"\\Seen", b'"=?UTF-8?B?R3LDvMOfZQ==?="')
          + fetch(2, 7, b"", b"{5}\r\nHello")
          + b"a4 OK Fetch completed\r\n", {}),
@@ -77,7 +81,7 @@ SCENARIOS = [
         ('a2 LIST "" "*"', list_resp(), {}),
         ('a3 EXAMINE "INBOX"',
          b"* 1 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\na3 OK [READ-ONLY] done\r\n", {}),
-        ("a4 " + FETCH_ALL, fetch(1, 5, b"", b'"x"') + b"a4 OK done\r\n", {}),
+        ("a4 " + fetch_all(1), fetch(1, 5, b"", b'"x"') + b"a4 OK done\r\n", {}),
         ('a5 EXAMINE "Archive/Entw&APw-rfe"',
          b"* 0 EXISTS\r\n* OK [UIDVALIDITY 43] ok\r\na5 OK done\r\n", {}),
         ("a6 LOGOUT", b"* BYE bye\r\na6 OK bye\r\n", {"close": True}),
@@ -99,7 +103,7 @@ SCENARIOS = [
         ('a2 LIST "" "*"', list_resp(), {}),
         ('a3 SELECT "INBOX"',
          b"* 1 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\na3 OK done\r\n", {}),
-        ("a4 " + FETCH_ALL,
+        ("a4 " + fetch_all(1),
          b"* 1 FETCH (UID 5 ENVELOPE (NIL {100}\r\nonly part", {"close": True}),
     ], [], 1, ["closed the connection"]),
 
@@ -116,7 +120,7 @@ SCENARIOS = [
         ('a2 LIST "" "*"', b'* LIST () "/" INBOX\r\na2 OK done\r\n', {"drip": 0.001}),
         ('a3 SELECT "INBOX"',
          b"* 1 EXISTS\r\n* OK [UIDVALIDITY 1] ok\r\na3 OK done\r\n", {"drip": 0.001}),
-        ("a4 " + FETCH_ALL, fetch(1, 9, b"\\Flagged", b'"drip"') + b"a4 OK\r\n",
+        ("a4 " + fetch_all(1), fetch(1, 9, b"\\Flagged", b'"drip"') + b"a4 OK\r\n",
          {"drip": 0.0005}),
         ("a5 LOGOUT", b"* BYE bye\r\na5 OK bye\r\n", {"close": True}),
     ], [], 0, ["INBOX: 1 messages, 1 unread"]),
