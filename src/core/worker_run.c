@@ -421,16 +421,22 @@ worker_idle(struct worker *w)
 	struct error		err;
 	int			rc;
 
-	if (!worker_folder(w, w->watch_folder, &f)) {
+	/* A watched folder that was deleted or renamed is simply let go. */
+	error_clear(&err);
+	if ((rc = cache_folder_get(w->cache, w->watch_folder, &f, &err)) != 0) {
+		if (rc == -1)
+			worker_failed(w, &err);
 		w->watch_folder = 0;
+		cache_folder_fini(&f);
 		return;
 	}
-	error_clear(&err);
 	rc = account_wait_changes(w->account, &f, w->cache, w->cmd[0],
 	    WORKER_IDLE_MS, &err);
-	if (rc == 1)
+	if (rc == 1) {
 		worker_emit(w, WORKER_EV_MESSAGES, f.id, 0, NULL);
-	else if (rc == -1)
+		/* The resync inside reported progress: clear it. */
+		worker_emit(w, WORKER_EV_STATUS, 0, 0, "");
+	} else if (rc == -1)
 		worker_failed(w, &err);
 	else if (worker_now_ms() - w->last_full_sync_ms >= WORKER_IDLE_MS) {
 		struct pollfd	pfd = { w->cmd[0], POLLIN, 0 };

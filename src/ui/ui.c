@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -69,6 +70,42 @@ ui_color(const struct ui *ui, short pair)
 	return ui->colors ? (attr_t)COLOR_PAIR(pair) : A_NORMAL;
 }
 
+/* Would this command change the server? */
+static bool
+ui_submit_writes(enum worker_cmd_type type)
+{
+	switch (type) {
+	case WORKER_SET_FLAGS:
+	case WORKER_FLUSH_OPS:
+	case WORKER_CREATE_FOLDER:
+	case WORKER_RENAME_FOLDER:
+	case WORKER_DELETE_FOLDER:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Queue a command for an account's worker (text may be NULL). */
+void
+ui_submit_text(struct ui *ui, size_t account, enum worker_cmd_type type,
+    int64_t folder_id, const char *text)
+{
+	struct worker_cmd	cmd;
+
+	if (account >= ui->naccounts || ui->accounts[account].worker == NULL)
+		return;
+	/* Read-only accounts never change the server (ui_ops.c refuses
+	 * first, with a message; this is the last guard). */
+	if (ui_submit_writes(type) && ui->accounts[account].cfg->read_only)
+		return;
+	memset(&cmd, 0, sizeof cmd);
+	cmd.type = type;
+	cmd.folder_id = folder_id;
+	cmd.text = text;
+	worker_submit(ui->accounts[account].worker, &cmd);
+}
+
 /* Queue a command for an account's worker. */
 void
 ui_submit(struct ui *ui, size_t account, enum worker_cmd_type type,
@@ -78,8 +115,7 @@ ui_submit(struct ui *ui, size_t account, enum worker_cmd_type type,
 
 	if (account >= ui->naccounts || ui->accounts[account].worker == NULL)
 		return;
-	/* Read-only accounts never change the server. */
-	if (type == WORKER_SET_FLAGS && ui->accounts[account].cfg->read_only)
+	if (ui_submit_writes(type) && ui->accounts[account].cfg->read_only)
 		return;
 	memset(&cmd, 0, sizeof cmd);
 	cmd.type = type;
@@ -127,21 +163,35 @@ ui_redraw(struct ui *ui)
 	case UI_MODE_HELP:
 		ui_help_draw(ui);
 		break;
+	case UI_MODE_PICKER:
+		ui_picker_draw(ui);
+		break;
 	}
 	ui_status_draw(ui);
+	curs_set(ui->prompt.active ? 1 : 0);
 	refresh();
 }
 
-/* Is the open folder still among the folder rows? */
+/*
+ * Is the open folder still among the folder rows?  Its name and role are
+ * taken again from there (a rename, or roles learnt by the first sync).
+ */
 static bool
-ui_open_folder_exists(const struct ui *ui)
+ui_open_folder_check(struct ui *ui)
 {
-	size_t	i;
+	const struct ui_folder_row	*r;
+	size_t				 i;
 
 	for (i = 0; i < ui->folders.nrows; i++) {
-		if (!ui->folders.rows[i].heading &&
-		    ui->folders.rows[i].folder.id == ui->index.folder_id)
-			return true;
+		r = &ui->folders.rows[i];
+		if (r->heading || r->folder.id != ui->index.folder_id)
+			continue;
+		ui->index.role = r->folder.role;
+		if (r->label != NULL) {
+			free(ui->index.folder_name);
+			ui->index.folder_name = xstrdup(r->label);
+		}
+		return true;
 	}
 	return false;
 }
@@ -160,7 +210,7 @@ ui_refresh_data(struct ui *ui, bool force)
 	if (ui->folders_stale) {
 		ui->folders_stale = false;
 		ui_folders_reload(ui);
-		if (ui->index.folder_id != 0 && !ui_open_folder_exists(ui)) {
+		if (ui->index.folder_id != 0 && !ui_open_folder_check(ui)) {
 			/* The folder went away on the server. */
 			if (ui->mode == UI_MODE_PAGER)
 				ui->mode = UI_MODE_INDEX;
@@ -206,13 +256,25 @@ ui_event(struct ui *ui, size_t i, const struct worker_event *ev)
 		break;
 	case WORKER_EV_BODY:
 		ui_pager_body_ready(ui, ev->msg_id);
+		ui_save_body_ready(ui, ev->msg_id);
 		break;
 	case WORKER_EV_ERROR:
 		ui_status_set_message(ui, true, ev->text != NULL ? ev->text :
 		    _("unknown error"));
+		/* A refused operation: the worker may have put rows back. */
+		ui->folders_stale = true;
+		ui->index_stale = true;
 		break;
 	case WORKER_EV_IDLE:
 		ui_status_set_account(ui, i, NULL);
+		break;
+	case WORKER_EV_SEARCH:
+		if (i == ui->index.account)
+			ui_view_search_done(ui, ev->folder_id, ev->ids,
+			    ev->nids);
+		break;
+	case WORKER_EV_CONNECTION:
+		ui_status_set_connection(ui, i, ev->text);
 		break;
 	}
 }
@@ -272,17 +334,28 @@ ui_signal_read(struct ui *ui)
 		ui_resize(ui);
 }
 
-/* Read the keys waiting on the terminal. */
+/* Read the keys waiting on the terminal; Esc then a key is one key. */
 static void
 ui_input(struct ui *ui)
 {
-	int	ch, n = 0;
+	int	ch, next, n = 0;
 
 	while (!ui->quit && n++ < 1024 && (ch = getch()) != ERR) {
-		if (ch == KEY_RESIZE)
+		if (ch == KEY_RESIZE) {
 			ui_layout(ui);
-		else
-			ui_keys_handle(ui, ch);
+			continue;
+		}
+		/* curses waited ESCDELAY already: a key sent with the Esc
+		 * (Alt-x, tmux's M-x) is waiting now. */
+		if (ch == UI_KEY_ESC && (next = getch()) != ERR) {
+			if (next > 0 && next < 256)
+				ch = UI_KEY_META(next);
+			else {
+				ui_keys_handle(ui, ch);
+				ch = next;
+			}
+		}
+		ui_keys_handle(ui, ch);
 	}
 }
 
@@ -456,10 +529,15 @@ ui_fini(struct ui *ui)
 	int	j;
 
 	ui_pager_close(&ui->pager);
+	ui_prompt_fini(&ui->prompt);
+	ui_picker_fini(&ui->picker);
+	ui_save_fini(&ui->save);
 	ui_index_close(&ui->index);
 	ui_folders_free(&ui->folders);
-	for (i = 0; i < ui->naccounts; i++)
+	for (i = 0; i < ui->naccounts; i++) {
 		free(ui->accounts[i].status);
+		free(ui->accounts[i].conn);
+	}
 	free(ui->accounts);
 	free(ui->message);
 	for (j = 0; j < 2; j++) {
@@ -480,6 +558,7 @@ ui_start(struct ui *ui)
 
 	ui->mode = UI_MODE_INDEX;
 	ui->focus = UI_FOCUS_LIST;
+	ui->ascii_tree = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
 	ui_layout(ui);
 	ui_folders_reload(ui);
 	ui_folders_open_default(ui, ui->selected);

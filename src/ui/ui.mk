@@ -4,14 +4,27 @@ src_ui_libui_a_SOURCES = \
 	src/ui/ui.c src/ui/ui.h src/ui/ui_i18n.h src/ui/ui_internal.h \
 	src/ui/ui_date.c src/ui/ui_date.h \
 	src/ui/ui_draw.c \
+	src/ui/ui_folder_ops.c \
 	src/ui/ui_folders.c \
 	src/ui/ui_help.c \
+	src/ui/ui_idset.c src/ui/ui_idset.h \
 	src/ui/ui_index.c \
+	src/ui/ui_keymap.c src/ui/ui_keymap.h \
 	src/ui/ui_keys.c \
+	src/ui/ui_ops.c \
 	src/ui/ui_pager.c \
+	src/ui/ui_path.c src/ui/ui_path.h \
+	src/ui/ui_pattern.c src/ui/ui_pattern.h \
+	src/ui/ui_picker.c \
+	src/ui/ui_prompt.c \
+	src/ui/ui_save.c \
 	src/ui/ui_scroll.c src/ui/ui_scroll.h \
 	src/ui/ui_status.c \
-	src/ui/ui_text.c src/ui/ui_text.h
+	src/ui/ui_tag.c \
+	src/ui/ui_text.c src/ui/ui_text.h \
+	src/ui/ui_thread.c \
+	src/ui/ui_tree.c src/ui/ui_tree.h \
+	src/ui/ui_view.c
 
 # Pure logic: text fitting and wrapping, dates, list scrolling.
 check_PROGRAMS += tests/unit/test_ui_text
@@ -33,9 +46,50 @@ tests_unit_test_ui_date_SOURCES = tests/unit/test_ui_date.c
 tests_unit_test_ui_date_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ui_date_LDADD = src/ui/libui.a $(TEST_LDADD) -lpthread
 
+# Pure logic of issue 3: patterns, key map and help, thread trees, id
+# sets, tilde expansion.
+check_PROGRAMS += tests/unit/test_ui_pattern
+TESTS += tests/unit/test_ui_pattern
+tests_unit_test_ui_pattern_SOURCES = tests/unit/test_ui_pattern.c
+tests_unit_test_ui_pattern_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ui_pattern_LDADD = src/ui/libui.a src/util/libutil.a \
+	$(TEST_LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/test_ui_keymap
+TESTS += tests/unit/test_ui_keymap
+tests_unit_test_ui_keymap_SOURCES = tests/unit/test_ui_keymap.c
+tests_unit_test_ui_keymap_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ui_keymap_LDADD = src/ui/libui.a $(TEST_LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/test_ui_tree
+TESTS += tests/unit/test_ui_tree
+tests_unit_test_ui_tree_SOURCES = tests/unit/test_ui_tree.c
+tests_unit_test_ui_tree_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ui_tree_LDADD = src/ui/libui.a src/util/libutil.a \
+	$(TEST_LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/test_ui_idset
+TESTS += tests/unit/test_ui_idset
+tests_unit_test_ui_idset_SOURCES = tests/unit/test_ui_idset.c
+tests_unit_test_ui_idset_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ui_idset_LDADD = src/ui/libui.a src/util/libutil.a \
+	$(TEST_LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/test_ui_path
+TESTS += tests/unit/test_ui_path
+tests_unit_test_ui_path_SOURCES = tests/unit/test_ui_path.c
+tests_unit_test_ui_path_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ui_path_LDADD = src/ui/libui.a src/util/libutil.a \
+	$(TEST_LDADD) -lpthread
+
 if ENABLE_FUZZING
 FUZZ_TARGETS += tests/fuzz/fuzz_ui_text
 tests_fuzz_fuzz_ui_text_SOURCES = tests/fuzz/fuzz_ui_text.c
 tests_fuzz_fuzz_ui_text_LDADD = src/ui/libui.a
 tests_fuzz_fuzz_ui_text_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+
+FUZZ_TARGETS += tests/fuzz/fuzz_ui_pattern
+tests_fuzz_fuzz_ui_pattern_SOURCES = tests/fuzz/fuzz_ui_pattern.c
+tests_fuzz_fuzz_ui_pattern_LDADD = src/ui/libui.a src/util/libutil.a
+tests_fuzz_fuzz_ui_pattern_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif

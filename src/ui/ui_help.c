@@ -1,67 +1,71 @@
 /*
  * ui_help.c - the help screen: every key the UI knows, one per line.
  *
- * Shown over the whole screen by `?`; any key returns to where the reader
- * was (see ui_keys.c).  Keep this table in step with ui_keys.c.
+ * Shown over the main area by `?`.  The lines come from the key map
+ * (ui_keymap_help), so the help lists exactly the keys ui_keys.c acts on.
+ * j/k, space/- and the arrows scroll it; any other key returns to where
+ * the reader was.
  */
 #include <stddef.h>
 
 #include "ui/ui_i18n.h"
 #include "ui/ui_internal.h"
 
-struct ui_help_entry {
-	const char	*keys;
-	const char	*what;
-};
+#define UI_HELP_MAX	128
 
-static const struct ui_help_entry ui_help_entries[] = {
-	{ NULL, N_("Folders and message list") },
-	{ "j, Down", N_("next folder / message") },
-	{ "k, Up", N_("previous folder / message") },
-	{ "PgDn, space", N_("next page") },
-	{ "PgUp, -", N_("previous page") },
-	{ "Home, g", N_("first folder / message") },
-	{ "End, G", N_("last folder / message") },
-	{ "Enter", N_("open the folder / read the message") },
-	{ "Tab", N_("switch between the folder pane and the list") },
-	{ "$, R", N_("synchronise the current folder now") },
-	{ "?", N_("this help") },
-	{ "q", N_("quit petrel") },
-	{ NULL, N_("Pager") },
-	{ "j, Down, Enter", N_("scroll down one line") },
-	{ "k, Up", N_("scroll up one line") },
-	{ "space, PgDn", N_("next page") },
-	{ "-, PgUp", N_("previous page") },
-	{ "g, Home / G, End", N_("top / end of the message") },
-	{ "q", N_("back to the message list") },
-	{ NULL, N_("Press any key to close this help.") },
-};
+/* Scroll the help by lines (clamped). */
+void
+ui_help_scroll(struct ui *ui, int64_t lines)
+{
+	struct ui_help_line	help[UI_HELP_MAX];
+	size_t			n = ui_keymap_help(help, UI_HELP_MAX);
 
-/* Draw the help screen over the main area. */
+	if (n > UI_HELP_MAX)
+		n = UI_HELP_MAX;
+	ui->help_top = ui_scroll_clamp_top(ui->help_top + lines, (int64_t)n,
+	    ui->main_height);
+}
+
+/* Draw lines [first, first + main_height) in a column at x, w wide. */
+static void
+ui_help_column(struct ui *ui, const struct ui_help_line *help, size_t n,
+    size_t first, int x, int w)
+{
+	const struct ui_help_line	*e;
+	size_t				 i;
+	int				 y, kw = w < 40 ? w / 2 : 18;
+
+	for (y = 0, i = first; i < n && y < ui->main_height; i++, y++) {
+		e = &help[i];
+		if (e->heading) {
+			ui_draw_str(y, x, w, _(e->what),
+			    A_BOLD | ui_color(ui, UI_PAIR_HEADING));
+			continue;
+		}
+		ui_draw_str(y, x + 2, kw, e->keys, A_NORMAL);
+		ui_draw_str(y, x + 2 + kw, w - 2 - kw, _(e->what), A_NORMAL);
+	}
+}
+
+/* Draw the help over the main area: two columns on a wide terminal. */
 void
 ui_help_draw(struct ui *ui)
 {
-	const struct ui_help_entry	*e;
-	size_t				 i;
-	int				 y = 0, kw = 20;
+	struct ui_help_line	help[UI_HELP_MAX];
+	size_t			n;
+	int			w = ui->cols;
 
-	if (ui->cols < 40)
-		kw = ui->cols / 2;
-	for (i = 0; i < sizeof ui_help_entries / sizeof *ui_help_entries;
-	    i++) {
-		if (y >= ui->main_height)
-			break;
-		e = &ui_help_entries[i];
-		if (e->keys == NULL) {
-			if (y > 0)
-				y++;
-			if (y >= ui->main_height)
-				break;
-			ui_draw_str(y++, 0, ui->cols, _(e->what), A_BOLD);
-			continue;
-		}
-		ui_draw_str(y, 2, kw, e->keys, A_NORMAL);
-		ui_draw_str(y++, 2 + kw, ui->cols - 2 - kw, _(e->what),
-		    A_NORMAL);
+	n = ui_keymap_help(help, UI_HELP_MAX);
+	if (n > UI_HELP_MAX)
+		n = UI_HELP_MAX;
+	ui->help_top = ui_scroll_clamp_top(ui->help_top, (int64_t)n,
+	    ui->main_height);
+	if (ui->cols >= 150 && n > (size_t)ui->main_height) {
+		w = ui->cols / 2;
+		ui->help_top = ui_scroll_clamp_top(ui->help_top, (int64_t)n,
+		    ui->main_height * 2);
+		ui_help_column(ui, help, n, (size_t)ui->help_top +
+		    (size_t)ui->main_height, w, ui->cols - w);
 	}
+	ui_help_column(ui, help, n, (size_t)ui->help_top, 0, w);
 }

@@ -18,13 +18,17 @@
 #include "cache/cache.h"
 #include "core/config.h"
 #include "core/worker.h"
+#include "ui/ui_idset.h"
+#include "ui/ui_keymap.h"
+#include "ui/ui_pattern.h"
 #include "ui/ui_scroll.h"
 #include "util/buf.h"
 
 enum ui_mode {
 	UI_MODE_INDEX,		/* folder pane + message list */
 	UI_MODE_PAGER,		/* one message, full width */
-	UI_MODE_HELP		/* the key list; any key closes it */
+	UI_MODE_HELP,		/* the key list, scrollable */
+	UI_MODE_PICKER		/* choosing a folder */
 };
 
 enum ui_focus {
@@ -38,6 +42,7 @@ struct ui_account {
 	struct worker			*worker;
 	int64_t				 cache_id;	/* -1 until known */
 	char				*status;	/* sanitised, or NULL */
+	char				*conn;		/* offline text, or NULL */
 };
 
 /* A row of the folder pane: an account heading or one of its folders. */
@@ -54,18 +59,51 @@ struct ui_folders {
 	struct ui_scroll	 sc;
 };
 
+/*
+ * The list in thread mode, or with a ~b limit: the ids shown, in order.
+ * Thread mode keeps the whole folder's thread order (all ids and depths,
+ * from core/thread.c) and derives the rows shown from it.
+ */
+struct ui_idlist {
+	int64_t		*ids;		/* rows shown */
+	uint16_t	*depth;		/* threads only, else NULL */
+	uint8_t		*more;		/* threads: a later sibling follows */
+	uint32_t	*hidden;	/* threads: replies folded into the row */
+	size_t		 n;
+	int64_t		*t_ids;		/* threads: every message, in order */
+	uint16_t	*t_depth;
+	size_t		 t_n;
+};
+
 /* The open folder and the screenful of its messages on display. */
 struct ui_index {
 	size_t			 account;
 	int64_t			 folder_id;	/* 0: no folder open */
 	char			*folder_name;	/* sanitised */
-	int64_t			 total;
+	enum cache_role		 role;
+	int64_t			 total;		/* whole folder */
 	int64_t			 unread;
-	struct ui_scroll	 sc;
+	struct ui_scroll	 sc;		/* count: rows shown */
 	struct cache_msg	*rows;		/* rows_top .. rows_top+nrows */
 	size_t			 nrows;
 	int64_t			 rows_top;
 	bool			 rows_valid;
+	bool			 moved;		/* the reader moved the cursor */
+	/* Order and limit. */
+	enum cache_sort		 sort;
+	bool			 reverse;
+	bool			 threads;
+	struct ui_pattern	 limit;		/* all: no limit */
+	char			*limit_text;	/* sanitised, for the status */
+	struct ui_idset		 found;		/* ~b: the server's matches */
+	bool			 searching;	/* ~b: waiting for the server */
+	/* Id mode (threads or ~b). */
+	bool			 by_id;
+	struct ui_idlist	 list;
+	bool			 collapse_all;
+	struct ui_idset		 flip;		/* roots not as collapse_all */
+	/* Multi-select. */
+	struct ui_idset		 tags;
 };
 
 /* A wrapped line of the pager text: a slice of ui_pager.text. */
@@ -88,6 +126,67 @@ struct ui_pager {
 	int64_t		 top;
 };
 
+enum ui_prompt_kind {
+	UI_PROMPT_LIMIT,
+	UI_PROMPT_TAG,
+	UI_PROMPT_UNTAG,
+	UI_PROMPT_SAVE,
+	UI_PROMPT_FOLDER_CREATE,
+	UI_PROMPT_FOLDER_RENAME,
+	UI_CONFIRM_EXPUNGE,		/* one key: y/n */
+	UI_CONFIRM_OVERWRITE,
+	UI_CONFIRM_FOLDER_DELETE,
+	UI_MENU_SORT			/* one key: d/f/s/z/t */
+};
+
+/* A question on the message line; keys go to it while active. */
+struct ui_prompt {
+	bool			 active;
+	enum ui_prompt_kind	 kind;
+	bool			 one_key;
+	char			*label;		/* sanitised */
+	struct buf		 text;		/* what was typed (UTF-8) */
+	/* What the answer applies to. */
+	size_t			 account;
+	int64_t			 folder_id;
+	int64_t			 msg_id;
+	char			*path;
+	bool			 tagged;
+};
+
+/* One folder the picker offers. */
+struct ui_picker_row {
+	size_t		 account;
+	int64_t		 folder_id;
+	char		*label;		/* sanitised */
+};
+
+enum ui_picker_kind {
+	UI_PICK_MOVE,
+	UI_PICK_COPY,
+	UI_PICK_CHANGE
+};
+
+/* The folder picker: a filtered list over the main area. */
+struct ui_picker {
+	enum ui_picker_kind	 kind;
+	enum ui_mode		 back;		/* mode to return to */
+	bool			 tagged;	/* ';' came before */
+	struct ui_picker_row	*rows;
+	size_t			 nrows;
+	size_t			*shown;		/* indexes into rows */
+	struct ui_scroll	 sc;
+	struct buf		 filter;
+	bool			 filtering;
+};
+
+/* A save to a file waiting for the message's body. */
+struct ui_save {
+	int64_t		 msg_id;	/* 0: none */
+	char		*path;
+	bool		 overwrite;
+};
+
 struct ui {
 	const struct config	*cfg;
 	SCREEN			*screen;	/* from newterm */
@@ -103,6 +202,12 @@ struct ui {
 	struct ui_folders	 folders;
 	struct ui_index		 index;
 	struct ui_pager		 pager;
+	struct ui_prompt	 prompt;
+	struct ui_picker	 picker;
+	struct ui_save		 save;
+	bool			 tag_prefix;	/* ';' pressed */
+	bool			 ascii_tree;	/* no UTF-8 line drawing */
+	int64_t			 help_top;
 	char			*message;	/* message line, sanitised */
 	bool			 message_error;
 	bool			 folders_stale;
@@ -128,9 +233,12 @@ void	 ui_redraw(struct ui *);
 attr_t	 ui_color(const struct ui *, short pair);
 void	 ui_submit(struct ui *, size_t account, enum worker_cmd_type,
 	     int64_t folder_id, int64_t msg_id, unsigned add);
+void	 ui_submit_text(struct ui *, size_t account, enum worker_cmd_type,
+	     int64_t folder_id, const char *text);
 
 /* ui_keys.c */
 void	 ui_keys_handle(struct ui *, int key);
+void	 ui_keys_help(struct ui *);
 
 /* ui_draw.c: draw sanitised UTF-8 into [x, x + width), padding with spaces */
 int	 ui_draw_text(int y, int x, int width, const char *s, size_t len,
@@ -158,6 +266,69 @@ void	 ui_index_close(struct ui_index *);
 void	 ui_index_refresh(struct ui *);
 void	 ui_index_draw(struct ui *);
 const struct cache_msg *ui_index_current(struct ui *);
+void	 ui_index_query(const struct ui_index *, struct cache_query *,
+	     bool limited);
+void	 ui_index_invalidate(struct ui_index *);
+
+/* ui_view.c: sort, limit and thread mode; the rows in id mode */
+void	 ui_view_rebuild(struct ui *);
+int	 ui_view_scan(struct ui *, const struct cache_query *,
+	     int (*fn)(void *, const struct cache_msg *), void *arg);
+void	 ui_view_limit(struct ui *, const char *pattern);
+void	 ui_view_search_done(struct ui *, int64_t folder_id,
+	     const int64_t *ids, size_t n);
+void	 ui_view_sort_key(struct ui *, int key);
+void	 ui_view_reverse(struct ui *);
+bool	 ui_view_collapse(struct ui *, bool all);
+void	 ui_view_fini(struct ui_index *);
+void	 ui_view_tree_prefix(struct ui *, size_t row, char *out,
+	     size_t size);
+const char *ui_view_sort_name(const struct ui_index *);
+
+/* ui_thread.c: the thread order of a folder, from core/thread.c */
+int	 ui_thread_order(struct cache *, int64_t folder_id, bool newest_first,
+	     int64_t **ids, uint16_t **depth, size_t *n, struct error *);
+
+/* ui_ops.c: operations on messages */
+void	 ui_ops_do(struct ui *, enum ui_action);
+void	 ui_ops_transfer(struct ui *, int64_t target, bool copy, bool tagged);
+void	 ui_ops_expunge(struct ui *);
+void	 ui_ops_mark_seen(struct ui *, const struct cache_msg *);
+bool	 ui_ops_read_only(struct ui *, size_t account, const char *what);
+int64_t	 ui_ops_account_id(struct ui *, size_t account);
+
+/* ui_tag.c: multi-select */
+void	 ui_tag_toggle(struct ui *);
+void	 ui_tag_ask(struct ui *, bool tag);
+void	 ui_tag_pattern(struct ui *, const char *pattern, bool tag);
+void	 ui_tag_prefix(struct ui *);
+
+/* ui_folder_ops.c: create, rename, delete folders (on the worker) */
+void	 ui_folder_ops_ask(struct ui *, enum ui_action);
+void	 ui_folder_ops_create(struct ui *, size_t account, const char *name);
+void	 ui_folder_ops_rename(struct ui *, int64_t folder_id,
+	     const char *name);
+void	 ui_folder_ops_delete(struct ui *, int64_t folder_id);
+
+/* ui_prompt.c */
+void	 ui_prompt_start(struct ui *, enum ui_prompt_kind, const char *label,
+	     const char *initial);
+void	 ui_prompt_key(struct ui *, int key);
+void	 ui_prompt_draw(struct ui *);
+void	 ui_prompt_fini(struct ui_prompt *);
+
+/* ui_picker.c */
+void	 ui_picker_open(struct ui *, enum ui_picker_kind, bool tagged);
+void	 ui_picker_key(struct ui *, int key);
+void	 ui_picker_draw(struct ui *);
+void	 ui_picker_fini(struct ui_picker *);
+
+/* ui_save.c: save a raw message to a file */
+void	 ui_save_ask(struct ui *, bool tagged);
+void	 ui_save_start(struct ui *, int64_t msg_id, const char *path,
+	     bool overwrite);
+void	 ui_save_body_ready(struct ui *, int64_t msg_id);
+void	 ui_save_fini(struct ui_save *);
 
 /* ui_pager.c */
 void	 ui_pager_open(struct ui *, const struct cache_msg *, int64_t pos);
@@ -167,6 +338,7 @@ void	 ui_pager_draw(struct ui *);
 void	 ui_pager_scroll(struct ui *, int64_t lines);
 void	 ui_pager_page(struct ui *, int pages);
 void	 ui_pager_edge(struct ui *, bool end);
+void	 ui_pager_step(struct ui *, int delta);
 
 /* ui_status.c */
 void	 ui_status_draw(struct ui *);
@@ -174,8 +346,11 @@ void	 ui_status_set_message(struct ui *, bool error, const char *text);
 void	 ui_status_clear_message(struct ui *);
 void	 ui_status_set_account(struct ui *, size_t account,
 	     const char *text);
+void	 ui_status_set_connection(struct ui *, size_t account,
+	     const char *text);
 
 /* ui_help.c */
 void	 ui_help_draw(struct ui *);
+void	 ui_help_scroll(struct ui *, int64_t lines);
 
 #endif

@@ -5,8 +5,9 @@
  * is sanitised once (keeping newlines and tabs) into one buffer; wrapped
  * lines are slices of it, re-computed when the width changes.  A message
  * whose body is not cached shows "Loading message..." while its worker
- * fetches it.  Opening an unread message marks it \Seen, except on a
- * read-only account, where nothing may change.
+ * fetches it.  Opening an unread message marks it \Seen (a queued
+ * operation, like every other change), except on a read-only account,
+ * where nothing may change.  J and K step through the list's order.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -101,23 +102,16 @@ ui_pager_load(struct ui *ui)
 	}
 }
 
-/* Set \Seen in the cache at once and on the server through the worker. */
+/* Set \Seen: in the cache at once, queued for the server (ui_ops.c). */
 static void
 ui_pager_mark_seen(struct ui *ui, const struct cache_msg *m)
 {
-	struct error	err;
-	size_t		account = ui->index.account;
+	size_t	account = ui->index.account;
 
 	if ((m->flags & CACHE_FLAG_SEEN) || account >= ui->naccounts ||
 	    ui->accounts[account].cfg->read_only || m->remote_id == NULL)
 		return;
-	if (cache_msg_set_flags(ui->cache, m->folder_id, m->remote_id,
-	    m->flags | CACHE_FLAG_SEEN, &err) < 0)
-		ui_status_set_message(ui, true, err.msg);
-	ui_submit(ui, account, WORKER_SET_FLAGS, m->folder_id, m->id,
-	    CACHE_FLAG_SEEN);
-	ui->index_stale = true;
-	ui->folders_stale = true;
+	ui_ops_mark_seen(ui, m);
 }
 
 /* Show message m (row pos of the list) in the pager. */
@@ -224,4 +218,30 @@ ui_pager_draw(struct ui *ui)
 		attr = l->off < p->header_len ? A_BOLD : A_NORMAL;
 		ui_draw_text(y, 0, ui->cols, s + l->off, l->len, attr);
 	}
+}
+
+/* J/K: show the next (delta 1) or previous (-1) message of the list. */
+void
+ui_pager_step(struct ui *ui, int delta)
+{
+	struct ui_index		*ix = &ui->index;
+	const struct cache_msg	*m;
+	int64_t			 before = ix->sc.cursor;
+
+	ix->sc.cursor = ui->pager.position;
+	ui_scroll_move(&ix->sc, delta);
+	ix->moved = true;
+	if (ix->sc.cursor == ui->pager.position) {
+		ix->sc.cursor = before;
+		ui_scroll_fix(&ix->sc);
+		ui_status_set_message(ui, false, delta > 0 ?
+		    _("This is the last message.") :
+		    _("This is the first message."));
+		return;
+	}
+	if ((m = ui_index_current(ui)) == NULL) {
+		ui_status_set_message(ui, false, _("No message here."));
+		return;
+	}
+	ui_pager_open(ui, m, ix->sc.cursor);
 }

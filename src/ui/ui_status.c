@@ -2,8 +2,11 @@
  * ui_status.c - the status line (reverse video) and the message line.
  *
  * The status line says where the reader is: "[ACCOUNT] FOLDER: N messages,
- * U unread" in the list, "[ACCOUNT] FOLDER: message I/N" in the pager, and
- * what the account's worker is doing.  The message line below it shows
+ * U unread" in the list ("X/N messages" while a limit shows X of N), then
+ * the order, limit and tags when set; "[ACCOUNT] FOLDER: message I/N" in
+ * the pager; then the account's connection state while it is offline
+ * ("offline: why; retry in N s") and what its worker is doing ("headers
+ * 41,000/100,000").  The message line below it shows
  * errors ("Error: text") and prompts.  The formats are matched by the tests
  * and stay English in the C locale.
  */
@@ -37,6 +40,50 @@ ui_status_account(const struct ui *ui, size_t account, bool mark_ro)
 	return s;
 }
 
+/* The list's counts: "N messages" or, with a limit, "X/N messages". */
+static void
+ui_status_counts(const struct ui_index *ix, struct buf *b)
+{
+	if (ix->limit_text != NULL)
+		buf_printf(b, _("%s: %" PRId64 "/%" PRId64 " messages, %"
+		    PRId64 " unread"), ix->folder_name, ix->sc.count,
+		    ix->total, ix->unread);
+	else
+		buf_printf(b, _("%s: %" PRId64 " messages, %" PRId64
+		    " unread"), ix->folder_name, ix->total, ix->unread);
+}
+
+/* Order, limit and tags, when they are not the defaults. */
+static void
+ui_status_view(const struct ui *ui, struct buf *b)
+{
+	const struct ui_index	*ix = &ui->index;
+
+	if (ix->threads || ix->sort != CACHE_SORT_DATE || ix->reverse)
+		buf_printf(b, "  [%s%s]", ui_view_sort_name(ix),
+		    ix->reverse ? _(", reversed") : "");
+	if (ix->limit_text != NULL)
+		buf_printf(b, _("  (limit: %s%s)"), ix->limit_text,
+		    ix->searching ? _(", searching the server") : "");
+	if (ix->tags.n > 0)
+		buf_printf(b, _("  %zu tagged"), ix->tags.n);
+}
+
+/* What the account's worker is doing, and whether it is offline. */
+static void
+ui_status_worker(const struct ui *ui, size_t account, struct buf *b)
+{
+	const struct ui_account	*a;
+
+	if (account >= ui->naccounts)
+		return;
+	a = &ui->accounts[account];
+	if (a->conn != NULL)
+		buf_printf(b, "  --  %s", a->conn);
+	if (a->status != NULL)
+		buf_printf(b, "  --  %s", a->status);
+}
+
 /* Build the status line text for the current mode. */
 static void
 ui_status_text(const struct ui *ui, struct buf *b)
@@ -47,26 +94,31 @@ ui_status_text(const struct ui *ui, struct buf *b)
 
 	account = ix->folder_id != 0 ? ix->account : ui->selected;
 	if (ui->mode == UI_MODE_HELP) {
-		buf_adds(b, _("Help: press any key to return"));
+		buf_adds(b, _("Help: j/k/space/- scroll, any other key "
+		    "returns"));
 		return;
 	}
 	if (ui->mode == UI_MODE_PAGER) {
 		head = ui_status_account(ui, account, false);
 		buf_printf(b, _("%s %s: message %" PRId64 "/%" PRId64), head,
 		    ix->folder_name != NULL ? ix->folder_name : "",
-		    ui->pager.position + 1, ix->total);
+		    ui->pager.position + 1, ix->sc.count);
 		free(head);
+		ui_status_worker(ui, account, b);
 		return;
 	}
 	head = ui_status_account(ui, account, true);
 	if (ix->folder_id == 0)
 		buf_printf(b, _("%s (no folder open)"), head);
-	else
-		buf_printf(b, _("%s %s: %" PRId64 " messages, %" PRId64
-		    " unread"), head, ix->folder_name, ix->total, ix->unread);
+	else {
+		buf_printf(b, "%s ", head);
+		ui_status_counts(ix, b);
+	}
 	free(head);
-	if (account < ui->naccounts && ui->accounts[account].status != NULL)
-		buf_printf(b, "  --  %s", ui->accounts[account].status);
+	/* Offline and progress before the rest: the line may be cut. */
+	ui_status_worker(ui, account, b);
+	if (ix->folder_id != 0)
+		ui_status_view(ui, b);
 }
 
 /* Draw the status line and the message line at the bottom. */
@@ -82,6 +134,10 @@ ui_status_draw(struct ui *ui)
 	ui_status_text(ui, &b);
 	ui_draw_str(ui->rows - 2, 0, ui->cols, buf_str(&b), A_REVERSE);
 	buf_fini(&b);
+	if (ui->prompt.active) {
+		ui_prompt_draw(ui);
+		return;
+	}
 	if (ui->message_error)
 		attr = A_BOLD | ui_color(ui, UI_PAIR_ERROR);
 	ui_draw_str(ui->rows - 1, 0, ui->cols, ui->message, attr);
@@ -125,4 +181,19 @@ ui_status_set_account(struct ui *ui, size_t account, const char *text)
 	a->status = NULL;
 	if (text != NULL && *text != '\0')
 		a->status = sanitize_line_dup(text);
+}
+
+/* Keep the account's connection state: NULL or "online" clears it. */
+void
+ui_status_set_connection(struct ui *ui, size_t account, const char *text)
+{
+	struct ui_account	*a;
+
+	if (account >= ui->naccounts)
+		return;
+	a = &ui->accounts[account];
+	free(a->conn);
+	a->conn = NULL;
+	if (text != NULL && *text != '\0' && strcmp(text, "online") != 0)
+		a->conn = sanitize_line_dup(text);
 }

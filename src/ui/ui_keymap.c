@@ -1,0 +1,282 @@
+/*
+ * ui_keymap.c - the key bindings table, key names and the help lines.
+ *
+ * Mutt's keys where a mutt user expects them (N toggle new, F flag, d/u
+ * delete/undelete, $ expunge, s save = move, C copy, c change folder, t/T
+ * tag, ; tag prefix, l limit, o/O sort, Esc-v collapse).  Pure: curses.h
+ * is included for the KEY_* codes only.
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/ui_i18n.h"
+#include "ui/ui_keymap.h"
+
+#define L	UI_MAP_LIST
+#define F	UI_MAP_FOLDERS
+#define P	UI_MAP_PAGER
+
+struct ui_binding {
+	unsigned	 maps;
+	int		 key;
+	enum ui_action	 action;
+};
+
+/* Order matters only for the help: keys are listed in table order. */
+static const struct ui_binding ui_bindings[] = {
+	{ L | F, 'j', UI_ACT_DOWN },
+	{ L | F, KEY_DOWN, UI_ACT_DOWN },
+	{ L | F, 'k', UI_ACT_UP },
+	{ L | F, KEY_UP, UI_ACT_UP },
+	{ P, 'j', UI_ACT_LINE_DOWN },
+	{ P, KEY_DOWN, UI_ACT_LINE_DOWN },
+	{ P, '\r', UI_ACT_LINE_DOWN },
+	{ P, '\n', UI_ACT_LINE_DOWN },
+	{ P, KEY_ENTER, UI_ACT_LINE_DOWN },
+	{ P, 'k', UI_ACT_LINE_UP },
+	{ P, KEY_UP, UI_ACT_LINE_UP },
+	{ L | F | P, ' ', UI_ACT_PAGE_DOWN },
+	{ L | F | P, KEY_NPAGE, UI_ACT_PAGE_DOWN },
+	{ L | F | P, '-', UI_ACT_PAGE_UP },
+	{ L | F | P, KEY_PPAGE, UI_ACT_PAGE_UP },
+	{ L | F | P, 'g', UI_ACT_FIRST },
+	{ L | F | P, KEY_HOME, UI_ACT_FIRST },
+	{ L | F | P, 'G', UI_ACT_LAST },
+	{ L | F | P, KEY_END, UI_ACT_LAST },
+	{ L, '\r', UI_ACT_OPEN },
+	{ L, '\n', UI_ACT_OPEN },
+	{ L, KEY_ENTER, UI_ACT_OPEN },
+	{ F, '\r', UI_ACT_OPEN_FOLDER },
+	{ F, '\n', UI_ACT_OPEN_FOLDER },
+	{ F, KEY_ENTER, UI_ACT_OPEN_FOLDER },
+	{ P, 'J', UI_ACT_NEXT_MSG },
+	{ P, 'K', UI_ACT_PREV_MSG },
+	{ P, 'q', UI_ACT_BACK },
+	{ P, 'i', UI_ACT_BACK },
+	{ L | F, '\t', UI_ACT_FOCUS },
+	{ L | F, 'c', UI_ACT_CHANGE_FOLDER },
+	{ L | F, 'R', UI_ACT_REFRESH },
+	{ L | F, UI_KEY_CTRL('l'), UI_ACT_REFRESH },
+	{ L | P, 'N', UI_ACT_TOGGLE_NEW },
+	{ L | P, 'F', UI_ACT_FLAG },
+	{ L | P, 'd', UI_ACT_DELETE },
+	{ L | P, 'u', UI_ACT_UNDELETE },
+	{ L | F, '$', UI_ACT_EXPUNGE },
+	{ L | P, 's', UI_ACT_MOVE },
+	{ L | P, 'C', UI_ACT_COPY },
+	{ L | P, '>', UI_ACT_SAVE_FILE },
+	{ L, 't', UI_ACT_TAG },
+	{ L, 'T', UI_ACT_TAG_PATTERN },
+	{ L, UI_KEY_CTRL('t'), UI_ACT_UNTAG_PATTERN },
+	{ L | P, ';', UI_ACT_TAG_PREFIX },
+	{ L, 'l', UI_ACT_LIMIT },
+	{ L, 'o', UI_ACT_SORT },
+	{ L, 'O', UI_ACT_REVERSE },
+	{ L, 'z', UI_ACT_COLLAPSE },
+	{ L, UI_KEY_META('v'), UI_ACT_COLLAPSE },
+	{ L, 'Z', UI_ACT_COLLAPSE_ALL },
+	{ L, UI_KEY_META('V'), UI_ACT_COLLAPSE_ALL },
+	{ L | F, '+', UI_ACT_FOLDER_CREATE },
+	{ F, 'r', UI_ACT_FOLDER_RENAME },
+	{ L | F, UI_KEY_META('r'), UI_ACT_FOLDER_RENAME },
+	{ F, 'D', UI_ACT_FOLDER_DELETE },
+	{ L | F, UI_KEY_META('d'), UI_ACT_FOLDER_DELETE },
+	{ L | F | P, '?', UI_ACT_HELP },
+	{ L | F, 'q', UI_ACT_QUIT },
+};
+#define UI_NBINDINGS	(sizeof ui_bindings / sizeof ui_bindings[0])
+
+/* What each action does, in the order the help lists them. */
+static const struct {
+	enum ui_action	 action;
+	const char	*what;
+} ui_actions[] = {
+	{ UI_ACT_DOWN, N_("next message / folder") },
+	{ UI_ACT_UP, N_("previous message / folder") },
+	{ UI_ACT_LINE_DOWN, N_("scroll down one line") },
+	{ UI_ACT_LINE_UP, N_("scroll up one line") },
+	{ UI_ACT_PAGE_DOWN, N_("next page") },
+	{ UI_ACT_PAGE_UP, N_("previous page") },
+	{ UI_ACT_FIRST, N_("first message / folder / line") },
+	{ UI_ACT_LAST, N_("last message / folder / line") },
+	{ UI_ACT_OPEN, N_("read the message (expands a collapsed thread)") },
+	{ UI_ACT_OPEN_FOLDER, N_("open the folder") },
+	{ UI_ACT_NEXT_MSG, N_("next message") },
+	{ UI_ACT_PREV_MSG, N_("previous message") },
+	{ UI_ACT_BACK, N_("back to the message list") },
+	{ UI_ACT_FOCUS, N_("switch between the folder pane and the list") },
+	{ UI_ACT_CHANGE_FOLDER, N_("change folder (picker)") },
+	{ UI_ACT_REFRESH, N_("synchronise the folder now") },
+	{ UI_ACT_TOGGLE_NEW, N_("mark read / unread") },
+	{ UI_ACT_FLAG, N_("flag / unflag") },
+	{ UI_ACT_DELETE, N_("delete (to Trash, or mark deleted)") },
+	{ UI_ACT_UNDELETE, N_("undelete") },
+	{ UI_ACT_EXPUNGE, N_("expunge deleted messages, then synchronise") },
+	{ UI_ACT_MOVE, N_("move to a folder (picker)") },
+	{ UI_ACT_COPY, N_("copy to a folder (picker)") },
+	{ UI_ACT_SAVE_FILE, N_("save the raw message to a file") },
+	{ UI_ACT_TAG, N_("tag / untag the message") },
+	{ UI_ACT_TAG_PATTERN, N_("tag messages matching a pattern") },
+	{ UI_ACT_UNTAG_PATTERN, N_("untag messages matching a pattern") },
+	{ UI_ACT_TAG_PREFIX, N_("apply the next operation to tagged messages") },
+	{ UI_ACT_LIMIT, N_("limit: ~s SUBJ, ~f FROM, ~t TO, ~b BODY, TEXT, all") },
+	{ UI_ACT_SORT, N_("sort: date, from, subject, size, threads") },
+	{ UI_ACT_REVERSE, N_("reverse the order") },
+	{ UI_ACT_COLLAPSE, N_("collapse / expand this thread") },
+	{ UI_ACT_COLLAPSE_ALL, N_("collapse / expand all threads") },
+	{ UI_ACT_FOLDER_CREATE, N_("create a folder") },
+	{ UI_ACT_FOLDER_RENAME, N_("rename the folder") },
+	{ UI_ACT_FOLDER_DELETE, N_("delete the folder (asks first)") },
+	{ UI_ACT_HELP, N_("this help") },
+	{ UI_ACT_QUIT, N_("quit petrel") },
+};
+#define UI_NACTIONS	(sizeof ui_actions / sizeof ui_actions[0])
+
+/* Lines of the help that no binding gives. */
+static const char *const ui_help_prompts[][2] = {
+	{ "Enter", N_("accept the answer") },
+	{ "Esc, C-g", N_("cancel") },
+	{ "Backspace, C-u", N_("delete a character / the whole line") },
+	{ "j, k, Up, Down", N_("picker: move (also PgUp, PgDn, C-n, C-p)") },
+	{ "type", N_("picker: filter the folders (/ first to type j or k)") },
+};
+
+/* Look a key up in one map. */
+enum ui_action
+ui_keymap_lookup(unsigned map, int key)
+{
+	size_t	i;
+
+	for (i = 0; i < UI_NBINDINGS; i++) {
+		if ((ui_bindings[i].maps & map) && ui_bindings[i].key == key)
+			return ui_bindings[i].action;
+	}
+	return UI_ACT_NONE;
+}
+
+/* The name of a special key, or NULL. */
+static const char *
+ui_keymap_special(int key)
+{
+	switch (key) {
+	case KEY_DOWN:	return "Down";
+	case KEY_UP:	return "Up";
+	case KEY_NPAGE:	return "PgDn";
+	case KEY_PPAGE:	return "PgUp";
+	case KEY_HOME:	return "Home";
+	case KEY_END:	return "End";
+	case KEY_ENTER:	return "Enter";
+	case '\r':	return "Enter";
+	case '\n':	return "Enter";
+	case '\t':	return "Tab";
+	case ' ':	return "space";
+	case UI_KEY_ESC: return "Esc";
+	}
+	return NULL;
+}
+
+/* Name one key (see ui_keymap.h). */
+void
+ui_keymap_key_name(int key, char *out, size_t size)
+{
+	const char	*s;
+	char		 inner[16];
+
+	if (size == 0)
+		return;
+	if (key & UI_KEY_META_BIT) {
+		ui_keymap_key_name(key & ~UI_KEY_META_BIT, inner, sizeof inner);
+		snprintf(out, size, "Esc-%s", inner);
+	} else if ((s = ui_keymap_special(key)) != NULL)
+		snprintf(out, size, "%s", s);
+	else if (key > 0 && key < 32)
+		snprintf(out, size, "C-%c", key + 'a' - 1);
+	else if (key > 32 && key < 127)
+		snprintf(out, size, "%c", key);
+	else
+		snprintf(out, size, "#%d", key);
+}
+
+/* Join the names of the keys bound to action in map, without repeats. */
+void
+ui_keymap_keys(unsigned map, enum ui_action action, char *out, size_t size)
+{
+	char	name[24];
+	size_t	i, len;
+
+	if (size == 0)
+		return;
+	out[0] = '\0';
+	for (i = 0; i < UI_NBINDINGS; i++) {
+		if (!(ui_bindings[i].maps & map) ||
+		    ui_bindings[i].action != action)
+			continue;
+		ui_keymap_key_name(ui_bindings[i].key, name, sizeof name);
+		if (strstr(out, name) != NULL &&
+		    (strcmp(name, "Enter") == 0))
+			continue;	/* \r, \n and KEY_ENTER are one key */
+		len = strlen(out);
+		snprintf(out + len, size - len, "%s%s", len > 0 ? ", " : "",
+		    name);
+	}
+}
+
+/* Add one help line if there is room; counts it either way. */
+static void
+ui_keymap_help_add(struct ui_help_line *lines, size_t max, size_t *n,
+    const char *keys, const char *what)
+{
+	if (*n < max) {
+		snprintf(lines[*n].keys, sizeof lines[*n].keys, "%s",
+		    keys != NULL ? keys : "");
+		lines[*n].what = what;
+		lines[*n].heading = keys == NULL;
+	}
+	(*n)++;
+}
+
+/* One map's section: every bound action (only new ones unless full). */
+static void
+ui_keymap_help_map(unsigned map, bool full, struct ui_help_line *lines,
+    size_t max, size_t *n)
+{
+	char	keys[48], list_keys[48];
+	size_t	i;
+
+	for (i = 0; i < UI_NACTIONS; i++) {
+		ui_keymap_keys(map, ui_actions[i].action, keys, sizeof keys);
+		if (keys[0] == '\0')
+			continue;
+		if (!full) {
+			ui_keymap_keys(UI_MAP_LIST, ui_actions[i].action,
+			    list_keys, sizeof list_keys);
+			if (strcmp(keys, list_keys) == 0)
+				continue;
+		}
+		ui_keymap_help_add(lines, max, n, keys, ui_actions[i].what);
+	}
+}
+
+/* The whole help (see ui_keymap.h). */
+size_t
+ui_keymap_help(struct ui_help_line *lines, size_t max)
+{
+	size_t	n = 0, i;
+
+	ui_keymap_help_add(lines, max, &n, NULL, N_("Message list"));
+	ui_keymap_help_map(UI_MAP_LIST, true, lines, max, &n);
+	ui_keymap_help_add(lines, max, &n, NULL,
+	    N_("Folder pane (other keys as in the list)"));
+	ui_keymap_help_map(UI_MAP_FOLDERS, false, lines, max, &n);
+	ui_keymap_help_add(lines, max, &n, NULL,
+	    N_("Pager (N F d u s C > ; ? as in the list)"));
+	ui_keymap_help_map(UI_MAP_PAGER, false, lines, max, &n);
+	ui_keymap_help_add(lines, max, &n, NULL,
+	    N_("Prompts and the folder picker"));
+	for (i = 0; i < sizeof ui_help_prompts / sizeof ui_help_prompts[0];
+	    i++)
+		ui_keymap_help_add(lines, max, &n, ui_help_prompts[i][0],
+		    ui_help_prompts[i][1]);
+	return n;
+}
