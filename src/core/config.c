@@ -17,30 +17,15 @@
 #include <ini.h>
 
 #include "core/config.h"
+#include "core/config_impl.h"
 #include "util/xmalloc.h"
 
 #define CONFIG_DEFAULT_CONNECT_TIMEOUT_MS	10000
 #define CONFIG_DEFAULT_TIMEOUT_MS		60000
+#define CONFIG_DEFAULT_GREETING_TIMEOUT_MS	5000
 
-struct config_reader {
-	const char	*name;		/* file name for messages */
-	const char	*pos;		/* next unread byte of the text */
-	const char	*end;
-	int		 line;		/* line number of the last line read */
-	struct config	*cfg;
-	struct config_account *acct;	/* section being read, or NULL */
-	bool		 in_general;
-	char		*section;	/* last section name seen */
-	struct error	*err;
-	bool		 failed;
-};
-
-/* Record the first error at the current line. */
-static int
-config_fail(struct config_reader *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
+/* Record the first error at the current line; returns 0 (inih: "stop"). */
+int
 config_fail(struct config_reader *r, const char *fmt, ...)
 {
 	char	msg[ERROR_MSG_MAX];
@@ -115,7 +100,7 @@ config_read_line(char *str, int num, void *stream)
 }
 
 /* Parse "true/false/yes/no/on/off/1/0". */
-static int
+int
 config_bool(const char *v, bool *out)
 {
 	if (strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0 ||
@@ -130,7 +115,7 @@ config_bool(const char *v, bool *out)
 }
 
 /* Parse a whole number of seconds (1..86400) into milliseconds. */
-static int
+int
 config_seconds(const char *v, int *ms)
 {
 	char	*end;
@@ -145,7 +130,7 @@ config_seconds(const char *v, int *ms)
 }
 
 /* Parse a TCP port 1..65535. */
-static int
+int
 config_port(const char *v)
 {
 	char	*end;
@@ -159,7 +144,7 @@ config_port(const char *v)
 }
 
 /* Replace a string field, refusing a second assignment. */
-static int
+int
 config_set_str(struct config_reader *r, char **field, const char *key,
     const char *value)
 {
@@ -182,10 +167,17 @@ config_section(struct config_reader *r, const char *section)
 	free(r->section);
 	r->section = xstrdup(section);
 	r->acct = NULL;
+	r->proxy = NULL;
 	r->in_general = false;
 	if (strcmp(section, "general") == 0) {
 		r->in_general = true;
 		return 1;
+	}
+	if (strncmp(section, "proxy", 5) == 0 && isspace((unsigned char)section[5])) {
+		name = section + 5;
+		while (isspace((unsigned char)*name))
+			name++;
+		return config_net_proxy_section(r, name);
 	}
 	if (strncmp(section, "account", 7) != 0 || !isspace((unsigned char)section[7]))
 		return config_fail(r, "unknown section [%s]", section);
@@ -210,6 +202,7 @@ config_section(struct config_reader *r, const char *section)
 	a->name = xstrdup(name);
 	a->security = CONFIG_SEC_IMPLICIT;
 	a->connect_timeout_ms = CONFIG_DEFAULT_CONNECT_TIMEOUT_MS;
+	a->greeting_timeout_ms = CONFIG_DEFAULT_GREETING_TIMEOUT_MS;
 	a->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
 	a->line = r->line;
 	r->acct = a;
@@ -221,6 +214,8 @@ static int
 config_account_key(struct config_reader *r, struct config_account *a,
     const char *key, const char *v)
 {
+	int	rc;
+
 	if (strcmp(key, "driver") == 0) {
 		if (strcmp(v, "imap") != 0)
 			return config_fail(r, "unknown driver '%s' "
@@ -240,8 +235,12 @@ config_account_key(struct config_reader *r, struct config_account *a,
 		return config_set_str(r, &a->password, key, v);
 	if (strcmp(key, "password_command") == 0)
 		return config_set_str(r, &a->password_command, key, v);
-	if (strcmp(key, "tls_ca_file") == 0)
-		return config_set_str(r, &a->tls_ca_file, key, v);
+	if (strcmp(key, "tls_ca_file") == 0) {
+		if (config_set_str(r, &a->tls_ca_file, key, v) == 0)
+			return 0;
+		a->tls.ca_file = a->tls_ca_file;	/* one string, two names */
+		return 1;
+	}
 	if (strcmp(key, "security") == 0) {
 		if (strcmp(v, "implicit") == 0)
 			a->security = CONFIG_SEC_IMPLICIT;
@@ -270,13 +269,17 @@ config_account_key(struct config_reader *r, struct config_account *a,
 			    "false, not '%s'", v);
 		return 1;
 	}
-	if (strcmp(key, "connect_timeout") == 0 || strcmp(key, "timeout") == 0) {
+	if (strcmp(key, "connect_timeout") == 0 || strcmp(key, "timeout") == 0 ||
+	    strcmp(key, "greeting_timeout") == 0) {
 		if (config_seconds(v, key[0] == 'c' ? &a->connect_timeout_ms :
+		    key[0] == 'g' ? &a->greeting_timeout_ms :
 		    &a->timeout_ms) == -1)
 			return config_fail(r, "%s must be a number of seconds "
 			    "(1-86400), not '%s'", key, v);
 		return 1;
 	}
+	if ((rc = config_net_account_key(r, a, key, v)) != -1)
+		return rc;
 	return config_fail(r, "unknown key '%s' in [account %s]", key, a->name);
 }
 
@@ -298,7 +301,14 @@ config_handler(void *user, const char *section, const char *key,
 		if (strcmp(key, "default_account") == 0)
 			return config_set_str(r, &r->cfg->default_account,
 			    key, value);
+		if (strcmp(key, "proxy") == 0)
+			return config_set_str(r, &r->cfg->default_proxy,
+			    key, value);
 		return config_fail(r, "unknown key '%s' in [general]", key);
+	}
+	if (r->proxy != NULL) {
+		config_net_proxy_key(r, r->proxy, key, value);
+		return 1;
 	}
 	if (r->acct == NULL)
 		return 1;
@@ -331,6 +341,8 @@ config_check(struct config_reader *r)
 			a->port = xstrdup(a->security == CONFIG_SEC_IMPLICIT ?
 			    "993" : "143");
 	}
+	if (config_net_check(r) == 0)
+		return 0;
 	if (r->cfg->default_account != NULL &&
 	    config_account_find(r->cfg, r->cfg->default_account) == NULL) {
 		r->line = 0;
@@ -419,6 +431,7 @@ config_account_fini(struct config_account *a)
 	xfree_secret(a->password);
 	free(a->password_command);
 	free(a->tls_ca_file);
+	config_net_account_fini(a);
 }
 
 /* Free a config. */
@@ -432,6 +445,8 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->naccounts; i++)
 		config_account_fini(&cfg->accounts[i]);
 	free(cfg->accounts);
+	config_net_proxies_free(cfg);
+	free(cfg->default_proxy);
 	free(cfg->path);
 	free(cfg->log_file);
 	free(cfg->default_account);

@@ -4,6 +4,7 @@
  * Format (INI, read with libinih):
  *
  *   [general]
+ *   proxy = NAME             (default proxy for every account)
  *   log_file = PATH          (default: none; -d also needs it or uses stderr-free default)
  *   default_account = NAME
  *
@@ -18,8 +19,23 @@
  *   read_only = true | false
  *   connect_timeout = 10     (seconds)
  *   timeout = 60             (seconds, each operation)
+ *   greeting_timeout = 5     (seconds to wait for the server's greeting)
+ *   tls_min = 1.2 / tls_max = 1.3, tls_strict = yes, tls_ciphers = ...,
+ *   tls_ciphersuites = ..., tls_ca_dir = DIR, tls_fingerprint = sha256:...,
+ *   tls_cert = FILE, tls_key = FILE
+ *   auth = scram-sha-256, plain   (SASL mechanisms to use, in order)
+ *   oauth2_token_command = CMD     (XOAUTH2 / OAUTHBEARER bearer token)
+ *   allow_plaintext_auth = no      (send a password with security = none)
+ *   proxy = NAME | none            (a [proxy NAME] section)
  *   delete = trash | expunge (d moves to the Trash folder, or marks
  *                             \Deleted for an expunge; default trash)
+ *
+ *   [proxy NAME]
+ *   type = socks4 | socks4a | socks5 | http
+ *   host = 127.0.0.1
+ *   port = 1080
+ *   username = ...           (optional; SOCKS5 / HTTP Basic / SOCKS4 user id)
+ *   password = ...           or  password_command = ...
  *
  * Errors are reported as "FILE:LINE: what is wrong".  Nothing here touches
  * the network or runs the password command; that happens when an account
@@ -44,6 +60,39 @@ enum config_security {
 	CONFIG_SEC_NONE
 };
 
+enum config_proxy_type {
+	CONFIG_PROXY_SOCKS4 = 0,
+	CONFIG_PROXY_SOCKS4A,
+	CONFIG_PROXY_SOCKS5,
+	CONFIG_PROXY_HTTP		/* HTTP CONNECT */
+};
+
+/* A [proxy NAME] section: how to reach servers through a proxy. */
+struct config_proxy {
+	char			*name;
+	enum config_proxy_type	 type;
+	char			*host;
+	char			*port;
+	char			*user;		/* NULL: no authentication */
+	char			*password;	/* secret */
+	char			*password_command;
+	int			 line;
+};
+
+/* TLS versions as numbers: 10, 11, 12, 13 (0 = OpenSSL's default). */
+struct config_tls {
+	int			 min_version;
+	int			 max_version;
+	bool			 strict;	/* unsupported version: error */
+	char			*ca_file;
+	char			*ca_dir;
+	char			*fingerprint;	/* "sha256:AB:CD:..." pin */
+	char			*cert_file;	/* client certificate */
+	char			*key_file;
+	char			*ciphers;	/* TLS <= 1.2 cipher list */
+	char			*ciphersuites;	/* TLS 1.3 suites */
+};
+
 struct config_account {
 	char			*name;
 	char			*driver;	/* "imap" */
@@ -53,11 +102,18 @@ struct config_account {
 	char			*password;	/* secret; NULL if not set */
 	char			*password_command;
 	enum config_security	 security;
-	char			*tls_ca_file;
+	char			*tls_ca_file;	/* == tls.ca_file */
+	struct config_tls	 tls;
 	bool			 read_only;
 	int			 connect_timeout_ms;
+	int			 greeting_timeout_ms;
 	int			 timeout_ms;
 	enum config_delete	 delete_mode;
+	bool			 allow_plaintext_auth;
+	char			*auth;		/* SASL mechanisms, in order; NULL: best offered */
+	char			*oauth2_token_command;
+	char			*proxy_name;	/* as written; NULL: [general] proxy */
+	const struct config_proxy *proxy;	/* resolved; NULL: direct */
 	int			 line;		/* where the section starts */
 };
 
@@ -65,8 +121,11 @@ struct config {
 	char			*path;
 	char			*log_file;
 	char			*default_account;
+	char			*default_proxy;	/* [general] proxy = NAME */
 	struct config_account	*accounts;
 	size_t			 naccounts;
+	struct config_proxy	*proxies;
+	size_t			 nproxies;
 };
 
 /* Parse a file; NULL with "path:line: message" in the error on failure. */

@@ -2,7 +2,8 @@
 noinst_LIBRARIES += src/core/libcore.a
 src_core_libcore_a_SOURCES = \
 	src/core/account.c src/core/account.h \
-	src/core/config.c src/core/config.h \
+	src/core/config.c src/core/config.h src/core/config_impl.h \
+	src/core/config_net.c \
 	src/core/password.c \
 	src/core/paths.c src/core/paths.h \
 	src/core/sync.c src/core/sync.h \

@@ -85,6 +85,24 @@ static const struct {
 	  "t.conf:4: security must be implicit, starttls or none, not 'maybe'" },
 	{ "[account a]\nhost = h\nuser = u\nread_only = perhaps\n",
 	  "t.conf:4: read_only must be true or false, not 'perhaps'" },
+	{ "[account a]\nhost = h\nuser = u\ntls_min = 1.4\n",
+	  "t.conf:4: tls_min must be 1.0, 1.1, 1.2 or 1.3, not '1.4'" },
+	{ "[account a]\nhost = h\nuser = u\ntls_min = 1.3\ntls_max = 1.2\n",
+	  "t.conf:1: [account a]: tls_min is above tls_max" },
+	{ "[account a]\nhost = h\nuser = u\ntls_fingerprint = sha1:ab\n",
+	  "t.conf:4: tls_fingerprint must be sha256: and 32 hex bytes, not 'sha1:ab'" },
+	{ "[account a]\nhost = h\nuser = u\nauth = plain, kerberos\n",
+	  "t.conf:4: unknown SASL mechanism in auth: 'kerberos' (known: plain, "
+	  "login, cram-md5, scram-sha-1, scram-sha-256, xoauth2, oauthbearer)" },
+	{ "[account a]\nhost = h\nuser = u\nproxy = nowhere\n",
+	  "t.conf:1: [account a]: no [proxy nowhere]" },
+	{ "[proxy p]\ntype = socks6\n",
+	  "t.conf:2: proxy type must be socks4, socks4a, socks5 or http, not 'socks6'" },
+	{ "[proxy p]\nhost = h\n", "t.conf:1: [proxy p] needs 'type'" },
+	{ "[proxy p]\ntype = socks4\nhost = h\npassword = x\n",
+	  "t.conf:1: [proxy p]: SOCKS4 has no passwords (only a user id)" },
+	{ "[proxy p]\ntype = http\nhost = h\nfoo = 1\n",
+	  "t.conf:4: unknown key 'foo' in [proxy p]" },
 	{ "[account a]\nhost = h\nuser = u\ndelete = shred\n",
 	  "t.conf:4: delete must be trash or expunge, not 'shred'" },
 	{ "[account a]\nhost = h\nuser = u\ntimeout = 0\n",
@@ -118,6 +136,49 @@ START_TEST(test_bad)
 	ck_assert_ptr_null(cfg);
 	ck_assert_int_eq(err.code, ERR_CONFIG);
 	ck_assert_str_eq(err.msg, bad[_i].msg);
+}
+END_TEST
+
+START_TEST(test_net_settings)
+{
+	struct config			*cfg;
+	const struct config_account	*a;
+	struct error			 err;
+
+	error_clear(&err);
+	cfg = config_parse("n.conf",
+	    "[general]\nproxy = tor\n"
+	    "[proxy tor]\ntype = SOCKS5\nhost = 127.0.0.1\nport = 9050\n"
+	    "username = u\npassword = p\n"
+	    "[proxy web]\ntype = http\nhost = 127.0.0.1\n"
+	    "[account a]\nhost = h\nuser = u\ntls_min = 1.2\ntls_max = 1.3\n"
+	    "tls_strict = yes\ntls_fingerprint = sha256:"
+	    "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20\n"
+	    "auth = SCRAM-SHA-256, plain\ngreeting_timeout = 2\n"
+	    "allow_plaintext_auth = yes\n"
+	    "[account b]\nhost = h\nuser = u\nproxy = none\n"
+	    "[account c]\nhost = h\nuser = u\nproxy = web\n", &err);
+	ck_assert_msg(cfg != NULL, "%s", err.msg);
+	a = config_account_find(cfg, "a");
+	ck_assert_ptr_nonnull(a->proxy);
+	ck_assert_str_eq(a->proxy->name, "tor");
+	ck_assert_int_eq(a->proxy->type, CONFIG_PROXY_SOCKS5);
+	ck_assert_str_eq(a->proxy->port, "9050");
+	ck_assert_int_eq(a->tls.min_version, 12);
+	ck_assert_int_eq(a->tls.max_version, 13);
+	ck_assert(a->tls.strict);
+	ck_assert_str_eq(a->tls.fingerprint, "sha256:01:02:03:04:05:06:07:08:"
+	    "09:0A:0B:0C:0D:0E:0F:10:11:12:13:14:15:16:17:18:19:1A:1B:1C:1D:"
+	    "1E:1F:20");
+	ck_assert_str_eq(a->auth, "scram-sha-256,plain");
+	ck_assert_int_eq(a->greeting_timeout_ms, 2000);
+	ck_assert(a->allow_plaintext_auth);
+	ck_assert_ptr_null(config_account_find(cfg, "b")->proxy);
+	a = config_account_find(cfg, "c");
+	ck_assert_int_eq(a->proxy->type, CONFIG_PROXY_HTTP);
+	ck_assert_str_eq(a->proxy->port, "8080");
+	ck_assert_int_eq(a->greeting_timeout_ms, 5000);
+	config_free(cfg);
 }
 END_TEST
 
@@ -211,6 +272,7 @@ config_suite(void)
 
 	tcase_add_test(tc, test_good);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof bad / sizeof *bad);
+	tcase_add_test(tc, test_net_settings);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_password_command_failure);
 	tcase_add_test(tc, test_password_command_hangs);
