@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cache/cache_impl.h"
+#include "util/mkdirs.h"
 #include "util/xmalloc.h"
 
 /* Fill the error from the connection's last SQLite message. */
@@ -141,23 +142,10 @@ cache_savepoint_end(struct cache *c, int rv, struct error *e)
 static int
 cache_mkdirs(const char *path, struct error *e)
 {
-	char	*copy, *p;
-	int	 rv = -1;
-
-	copy = xstrdup(path);
-	for (p = copy + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(copy, 0700) != 0 && errno != EEXIST) {
-			error_sys(e, ERR_SCOPE_OP, errno, "create directory %s",
-			    copy);
-			goto out;
-		}
-		*p = '/';
-	}
-	rv = 0;
-out:
-	free(copy);
-	return rv;
+	if (mkdirs_parent(path) == -1)
+		return error_sys(e, ERR_SCOPE_OP, errno, "create the directory "
+		    "of %s", path);
+	return 0;
 }
 
 /*
@@ -168,32 +156,36 @@ static int
 cache_make_private(const char *path, int create, struct error *e)
 {
 	struct stat	st;
-	int		fd, flags = O_RDWR | O_CLOEXEC;
+	int		fd;
 
-	if (create)
-		flags |= O_CREAT;
-	if ((fd = open(path, flags, 0600)) == -1) {
-		if (!create && errno == ENOENT)
+	/*
+	 * Never open (and so close) a descriptor on a file another SQLite
+	 * connection of this process may hold: closing any descriptor drops
+	 * all of the process's POSIX locks on it, and another process would
+	 * then take itself for the last user and delete the WAL.  So: stat
+	 * and chmod by path; open only to create a file that did not exist.
+	 */
+	if (lstat(path, &st) == -1) {
+		if (errno != ENOENT)
+			return error_sys(e, ERR_SCOPE_OP, errno, "stat %s", path);
+		if (!create)
 			return 0;
-		return error_sys(e, ERR_SCOPE_OP, errno, "open %s", path);
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd == -1 && errno != EEXIST)
+			return error_sys(e, ERR_SCOPE_OP, errno, "create %s", path);
+		if (fd != -1) {
+			close(fd);
+			return 0;
+		}
+		if (lstat(path, &st) == -1)
+			return error_sys(e, ERR_SCOPE_OP, errno, "stat %s", path);
 	}
-	if (fstat(fd, &st) != 0) {
-		error_sys(e, ERR_SCOPE_OP, errno, "stat %s", path);
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		error_set(e, ERR_CACHE, ERR_SCOPE_OP, "%s is not a file", path);
-		goto fail;
-	}
-	if ((st.st_mode & 0777) != 0600 && fchmod(fd, 0600) != 0) {
-		error_sys(e, ERR_SCOPE_OP, errno, "chmod 0600 %s", path);
-		goto fail;
-	}
-	close(fd);
+	if (!S_ISREG(st.st_mode))
+		return error_set(e, ERR_CACHE, ERR_SCOPE_OP, "%s is not a file",
+		    path);
+	if ((st.st_mode & 0777) != 0600 && chmod(path, 0600) != 0)
+		return error_sys(e, ERR_SCOPE_OP, errno, "chmod 0600 %s", path);
 	return 0;
-fail:
-	close(fd);
-	return -1;
 }
 
 /* Create the cache file and its directories, and keep all of it private. */

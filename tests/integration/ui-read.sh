@@ -111,7 +111,7 @@ export XDG_DATA_HOME=$T/data-rw
 probe dump --out "$T/before-rw.json" || t_fail "the IMAP probe cannot read the server"
 counts=$(folder_counts "$T/before-rw.json" INBOX)
 read -r n u <<<"$counts"
-t_tmux_start rw "$PETREL" -F "$T/rw.conf" -d debug -L "$T/rw.log"
+t_tmux_start rw "$PETREL" -F "$T/rw.conf" -d trace -L "$T/rw.log"
 t_tmux_wait rw "[test] INBOX: $n messages, $u unread" 60 "INBOX status line"
 t_log "rw: INBOX shows $n messages, $u unread"
 
@@ -135,7 +135,9 @@ probe wait "$folder" "$uid" '\Seen' --set --timeout 8 >/dev/null ||
     t_fail "rw: opening UID $uid in $folder did not set \\Seen on the server"
 t_log "rw: UID $uid in $folder is \\Seen on the server"
 quit rw
-assert_no_string secret "the password in the debug log" "$T/rw.log"
+# the trace must really hold the IMAP dialogue, or the check proves nothing
+assert_grep 'SELECT|EXAMINE' "$T/rw.log" "the trace log records IMAP commands"
+assert_no_string secret "the password in the trace log" "$T/rw.log"
 
 # --- read-only ------------------------------------------------------------
 write_config "$T/ro.conf" true
@@ -152,7 +154,7 @@ for f in "$T/ro-target1.json" "$T/ro-target2.json"; do
 done
 counts=$(folder_counts "$T/before-ro.json" INBOX)
 read -r n u <<<"$counts"
-t_tmux_start ro "$PETREL" -F "$T/ro.conf" -d debug -L "$T/ro.log"
+t_tmux_start ro "$PETREL" -F "$T/ro.conf" -d trace -L "$T/ro.log"
 t_tmux_wait ro "[test] (read-only) INBOX: $n messages, $u unread" 60 "read-only INBOX status line"
 t_tmux_keys ro Enter
 show_message ro INBOX "$T/ro-target1.json" "$n"

@@ -221,7 +221,7 @@ assert_no_string() {
 	local s=$1 what=$2 f
 	shift 2
 	for f in "$@"; do
-		[ -e "$f" ] || continue
+		[ -e "$f" ] || t_fail "$what: $f is missing, so it proves nothing"
 		if grep -Fq -- "$s" "$f"; then
 			t_fail "$what: found in $f: $(grep -Fn -- "$s" "$f" | head -n 3 | tr '\n' ' ')"
 		fi
@@ -324,4 +324,98 @@ t_tmux_wait_exit() {
 	done
 	t_tmux_dump "$name"
 	t_fail "petrel in tmux session '$name' did not exit within ${secs}s"
+}
+
+# --- added for issue 3 (operations, IDLE, resync, reconnect) --------------
+
+# Milliseconds since the epoch (for timing a wait).
+t_now_ms() {
+	local s
+	s=$(date +%s%N)
+	printf '%s\n' "$((s / 1000000))"
+}
+
+# Retry a command until it succeeds, at most SECS seconds (every 0.2 s);
+# fail the test with WHAT (and the command's last stderr) if it never does.
+t_poll() {
+	local secs=$1 what=$2 i
+	shift 2
+	for ((i = 0; i < secs * 5; i++)); do
+		if "$@" >"$T/poll.out" 2>"$T/poll.err"; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	{
+		echo "--- last output of: $*"
+		head -n 20 "$T/poll.out" "$T/poll.err" 2>/dev/null
+	} >&2
+	t_fail "$what (not true within ${secs}s)"
+}
+
+# Send text literally (no key-name lookup), then give the UI a moment.
+t_tmux_type() {
+	tmux -S "$T_TMUX_SOCK" send-keys -t "$1" -l -- "$2"
+	sleep "${T_KEY_DELAY:-0.3}"
+}
+
+# Wait until the screen no longer contains a fixed string.
+t_tmux_wait_gone() {
+	local name=$1 text=$2 secs=${3:-15} what=${4:-} i
+	for ((i = 0; i < secs * 5; i++)); do
+		if ! t_tmux_screen "$name" | grep -Fq -- "$text"; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	t_tmux_dump "$name"
+	t_fail "${what:+$what: }'$text' is still on the screen after ${secs}s"
+}
+
+# Print the text of the highlighted (reverse video) row of the message
+# list, without the folder pane (text right of the first '│') and without
+# the status line; nothing if no list row is highlighted.
+t_tmux_selected() {
+	local h
+	h=$(tmux -S "$T_TMUX_SOCK" display-message -p -t "$1" '#{pane_height}' 2>/dev/null) || return 0
+	# rows 0 .. h-3: without the status line and the message line
+	tmux -S "$T_TMUX_SOCK" capture-pane -p -e -t "$1" -S 0 -E "$((h - 3))" 2>/dev/null | python3 -c '
+import re, sys
+rows = sys.stdin.read().split("\n")
+esc = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])")
+rev = False                             # tmux may carry attributes across rows
+for row in rows:
+    chars, mask, pos = [], [], 0
+    for m in list(esc.finditer(row)) + [None]:
+        seg = row[pos:m.start()] if m else row[pos:]
+        chars.extend(seg)
+        mask.extend([rev] * len(seg))
+        if m is None:
+            break
+        if m.group(2) == "m":
+            for c in [c for c in m.group(1).split(";") if c] or ["0"]:
+                if c == "7":
+                    rev = True
+                elif c in ("0", "27"):
+                    rev = False
+        pos = m.end()
+    plain = "".join(chars)
+    start = plain.index("\u2502") + 1 if "\u2502" in plain else 0
+    text = "".join(ch for ch, r in zip(chars[start:], mask[start:]) if r)
+    if text.strip():
+        print(text.rstrip())
+        break
+'
+}
+
+# Wait until the highlighted list row contains a fixed string.
+t_tmux_wait_selected() {
+	local name=$1 text=$2 secs=${3:-10} what=${4:-} i sel=
+	for ((i = 0; i < secs * 5; i++)); do
+		sel=$(t_tmux_selected "$name")
+		case $sel in *"$text"*) return 0 ;; esac
+		sleep 0.2
+	done
+	t_tmux_dump "$name"
+	t_fail "${what:+$what: }the highlighted row is '$sel', expected it to contain '$text'"
 }

@@ -13,6 +13,16 @@
 # (DOVECOT_MAIL_UID_ROOT, default 60997, no passwd entry needed) that owns
 # the mail homes; run as an ordinary user, everything runs as that user.
 # DOVECOT_EXTRA_CONF, if set, is appended to the generated config.
+# Options (set before dovecot_start, read again by dovecot_restart):
+#	DOVECOT_NO_CONDSTORE=1  post-login CAPABILITY without CONDSTORE and
+#	                        QRESYNC (Dovecot still accepts them if a client
+#	                        uses them anyway: check the rawlog for that)
+#	DOVECOT_SPECIAL_USE=1   an inbox namespace with SPECIAL-USE folders:
+#	                        Trash (\Trash, created automatically), Sent
+#	                        (\Sent), Archive (\Archive), Junk (\Junk)
+#	DOVECOT_RAWLOG=1        every IMAP session's raw traffic (after TLS)
+#	                        in HOME/rawlog: *.in from the client, *.out
+#	                        from the server (dovecot_rawlog_dir USER)
 #
 # As a library (bash):
 #	. tests/lib/dovecot.sh
@@ -20,6 +30,8 @@
 #	dovecot_add_user bob 'other-pass'      # optional, before dovecot_start
 #	python3 gen-mailbox.py --out "$(dovecot_maildir alice)" ...
 #	dovecot_start || exit 1                # sets the DOVECOT_* variables
+#	dovecot_restart                        # stop, start on the same ports
+#	dovecot_kill_sessions [SIG]            # cut (or STOP) every session
 #	dovecot_subscribe_all alice            # optional: LSUB shows all folders
 #	...                                    # dovecot_stop (or at exit)
 # As a command:
@@ -103,7 +115,7 @@ dovecot_init() {
 dovecot_add_user() {
 	local user=$1 pass=$2 home
 	home=$DOVECOT_DIR/home/$user
-	mkdir -p "$home/Maildir/cur" "$home/Maildir/new" "$home/Maildir/tmp"
+	mkdir -p "$home/Maildir/cur" "$home/Maildir/new" "$home/Maildir/tmp" "$home/rawlog"
 	grep -v "^$user:" "$DOVECOT_DIR/passwd" >"$DOVECOT_DIR/passwd.new" || true
 	# uid/gid empty: mail_uid/mail_gid apply (passwd-file rejects uid 0)
 	printf '%s:{PLAIN}%s::::%s::\n' "$user" "$pass" "$home" >>"$DOVECOT_DIR/passwd.new"
@@ -118,6 +130,24 @@ dovecot_add_user() {
 # The Maildir root of a user.
 dovecot_maildir() {
 	printf '%s\n' "$DOVECOT_DIR/home/$1/Maildir"
+}
+
+# The rawlog directory of a user (with DOVECOT_RAWLOG=1).
+dovecot_rawlog_dir() {
+	printf '%s\n' "$DOVECOT_DIR/home/$1/rawlog"
+}
+
+# Move a user's rawlogs to rawlog/old-N (printed), so that what follows is
+# only the sessions started from now on, and old-N holds what came before.
+dovecot_rawlog_reset() {
+	local dir n=1
+	dir=$(dovecot_rawlog_dir "$1")
+	while [ -e "$dir/old-$n" ]; do
+		n=$((n + 1))
+	done
+	mkdir "$dir/old-$n" || return 1
+	find "$dir" -maxdepth 1 -type f -exec mv -t "$dir/old-$n" {} + 2>/dev/null || true
+	printf '%s\n' "$dir/old-$n"
 }
 
 # Give the mail homes to the uid the mail processes run as.
@@ -248,6 +278,36 @@ dovecot_write_conf() {
 		}
 		EOF
 	fi
+	if [ "${DOVECOT_NO_CONDSTORE:-0}" = 1 ]; then
+		# Dovecot 2.3's post-login list minus CONDSTORE and QRESYNC
+		# (imap_capability replaces the list; "+" could only add)
+		cat >>"$DOVECOT_DIR/dovecot.conf" <<-EOF
+		imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY
+		EOF
+	fi
+	if [ "${DOVECOT_SPECIAL_USE:-0}" = 1 ]; then
+		cat >>"$DOVECOT_DIR/dovecot.conf" <<-'EOF'
+		namespace inbox {
+		  inbox = yes
+		  mailbox Trash {
+		    special_use = \Trash
+		    auto = create
+		  }
+		  mailbox Sent {
+		    special_use = \Sent
+		  }
+		  mailbox Archive {
+		    special_use = \Archive
+		  }
+		  mailbox Junk {
+		    special_use = \Junk
+		  }
+		}
+		EOF
+	fi
+	if [ "${DOVECOT_RAWLOG:-0}" = 1 ]; then
+		printf 'rawlog_dir = %%h/rawlog\n' >>"$DOVECOT_DIR/dovecot.conf"
+	fi
 	# a test may add settings of its own
 	if [ -n "${DOVECOT_EXTRA_CONF:-}" ]; then
 		printf '%s\n' "$DOVECOT_EXTRA_CONF" >>"$DOVECOT_DIR/dovecot.conf"
@@ -256,11 +316,18 @@ dovecot_write_conf() {
 
 # Try to start once on fresh ports; 0 when all four listeners answer.
 dovecot_try_start() {
-	local ports p
+	local ports
 	ports=$(dovecot_free_ports 4) || return 1
 	# shellcheck disable=SC2086
 	set -- $ports
 	DOVECOT_IMAP_PORT=$1 DOVECOT_IMAPS_PORT=$2 DOVECOT_POP3_PORT=$3 DOVECOT_POP3S_PORT=$4
+	dovecot_launch
+}
+
+# Write the config for the current DOVECOT_*_PORTs and start the master;
+# 0 when all four listeners answer, 2 when the config is rejected.
+dovecot_launch() {
+	local p
 	dovecot_write_conf
 	if ! doveconf -c "$DOVECOT_DIR/dovecot.conf" -n >"$DOVECOT_DIR/doveconf.out" 2>&1; then
 		dovecot_msg "configuration rejected:"
@@ -277,7 +344,14 @@ dovecot_try_start() {
 			return 1
 		}
 	done
-	DOVECOT_PID=$(cat "$DOVECOT_DIR/base/master.pid" 2>/dev/null) || return 1
+	# the master may write its PID file only after the listeners are up
+	for ((p = 0; p < 100; p++)); do
+		DOVECOT_PID=$(cat "$DOVECOT_DIR/base/master.pid" 2>/dev/null) || DOVECOT_PID=
+		[ -n "$DOVECOT_PID" ] && return 0
+		sleep 0.1
+	done
+	dovecot_msg "no master.pid after 10 s"
+	return 1
 }
 
 # Start the server (after dovecot_init); exports the DOVECOT_* variables.
@@ -311,6 +385,48 @@ dovecot_start() {
 	    DOVECOT_POP3_PORT DOVECOT_POP3S_PORT DOVECOT_CA DOVECOT_PID \
 	    DOVECOT_CONF DOVECOT_LOG
 	dovecot_env >"$DOVECOT_DIR/env"
+}
+
+# Stop the server and start it again on the same ports (the config is
+# written again, so options changed in between apply).
+dovecot_restart() {
+	local i rc
+	[ -n "${DOVECOT_IMAPS_PORT:-}" ] || { dovecot_msg "dovecot_start was not called"; return 1; }
+	dovecot_stop || return 1
+	# a port of the old instance may linger for a moment
+	for ((i = 0; i < 50; i++)); do
+		rc=0
+		dovecot_launch || rc=$?
+		if [ $rc = 0 ]; then
+			export DOVECOT_PID
+			dovecot_env >"$DOVECOT_DIR/env"
+			return 0
+		fi
+		[ $rc = 2 ] && return 1
+		sleep 0.2
+	done
+	dovecot_msg "could not start again on the same ports; see $DOVECOT_LOG"
+	return 1
+}
+
+# Print the PIDs of this instance's IMAP/POP3 mail and login processes.
+dovecot_session_pids() {
+	local pid comm
+	[ -n "${DOVECOT_PID:-}" ] || return 0
+	while read -r pid comm; do
+		case $comm in
+		imap|imap-login|pop3|pop3-login) printf '%s\n' "$pid" ;;
+		esac
+	done < <(ps -o pid=,comm= --ppid "$DOVECOT_PID" 2>/dev/null)
+}
+
+# Send a signal (default KILL) to every mail and login process of this
+# instance: KILL cuts each client connection (the master keeps listening),
+# STOP freezes them mid-transfer (CONT thaws).
+dovecot_kill_sessions() {
+	local sig=${1:-KILL} pids=()
+	mapfile -t pids < <(dovecot_session_pids)
+	[ ${#pids[@]} = 0 ] || kill "-$sig" "${pids[@]}" 2>/dev/null || true
 }
 
 # Subscribe a user to all of their folders (clients that use LSUB see them).

@@ -3,6 +3,12 @@
 
 Usage:
     gen-mailbox.py --out DIR/Maildir [-n 2000] [--seed 1] [--manifest FILE]
+                   [--folder-count NAME=N ...] [--no-check]
+
+--folder-count gives one folder an exact count instead of its share of -n
+(e.g. a 20,000-message INBOX beside small other folders); --no-check skips
+parsing every message back (five times faster; for big folders whose
+manifest no test compares against).
 
 The same (count, seed) always produces byte-identical files.  Python 3
 standard library only.
@@ -212,6 +218,7 @@ class Generator:
         self.count = count
         self.rng = random.Random(seed)
         self.seed = seed
+        self.check = True
 
     # -- people ------------------------------------------------------------
 
@@ -424,7 +431,8 @@ class Generator:
         entry = {"message_id": msgid, "subject": subj, "from": frm_col,
                  "date_utc": when.strftime("%Y-%m-%d %H:%M"),
                  "body_line": key_line}
-        check_message(data, entry)
+        if self.check:
+            check_message(data, entry)
         return data, entry
 
 
@@ -508,10 +516,14 @@ def make_dirs(path, subfolder):
             pass
 
 
-def generate(root, count, seed):
+def generate(root, count, seed, overrides=None, check=True):
     """Write the whole tree; return the manifest dictionary."""
     gen = Generator(count, seed)
+    gen.check = check
     counts = folder_counts(count)
+    for i, (name, _) in enumerate(FOLDERS):
+        if overrides and name in overrides:
+            counts[i] = overrides[name]
     span = (END - START).total_seconds()
     manifest = {"generator": "petrel gen-mailbox.py 1", "seed": seed,
                 "count": count, "user_address": ME_ADDR, "folders": []}
@@ -551,6 +563,7 @@ def generate(root, count, seed):
             "name": name, "mailbox": mutf7_encode(name),
             "dir": os.path.relpath(path, root), "count": n,
             "unseen": unseen, "messages": msgs})
+    manifest["count"] = sum(counts)
     return manifest
 
 
@@ -561,21 +574,34 @@ def main():
     ap.add_argument("-n", "--count", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--manifest", help="where to write the JSON manifest (default OUT/../manifest.json)")
+    ap.add_argument("--folder-count", action="append", default=[], metavar="NAME=N",
+                    help="exact message count for one folder (repeatable)")
+    ap.add_argument("--no-check", action="store_true",
+                    help="do not parse every message back (faster)")
     args = ap.parse_args()
+    overrides = {}
+    names = [name for name, _ in FOLDERS]
+    for item in args.folder_count:
+        name, _, n = item.rpartition("=")
+        if name not in names or not n.isdigit() or int(n) < 4:
+            sys.exit("gen-mailbox: --folder-count wants NAME=N with NAME in %s and N >= 4, not %r"
+                     % (", ".join(names), item))
+        overrides[name] = int(n)
     # an existing tree is fine as long as it holds no files (e.g. the empty
     # cur/new/tmp a server setup made): never mix two generations
     for _, _, files in os.walk(args.out):
         if files:
             sys.exit("gen-mailbox: %s already holds files" % args.out)
     os.makedirs(args.out, exist_ok=True)
-    manifest = generate(args.out, args.count, args.seed)
+    manifest = generate(args.out, args.count, args.seed, overrides, not args.no_check)
     out = args.manifest or os.path.join(os.path.dirname(os.path.abspath(args.out)), "manifest.json")
     with open(out, "w", encoding="utf-8") as fh:
         json.dump(manifest, fh, ensure_ascii=False, indent=1)
         fh.write("\n")
     summary = ", ".join("%s %d (%d unseen)" % (f["name"], f["count"], f["unseen"])
                         for f in manifest["folders"])
-    print("gen-mailbox: %d messages in %s: %s" % (args.count, args.out, summary))
+    total = sum(f["count"] for f in manifest["folders"])
+    print("gen-mailbox: %d messages in %s: %s" % (total, args.out, summary))
 
 
 if __name__ == "__main__":

@@ -26,6 +26,25 @@ Usage: imap-probe.py [--port P] [--starttls] [--ca FILE] [--user U]
   store FOLDER UID (+|-) FLAG...
                                 add or remove flags
   expunge FOLDER UID            remove one message (UID EXPUNGE)
+  caps                          the post-login CAPABILITY list, one line
+  status FOLDER                 JSON: messages, unseen, uidvalidity, uidnext,
+                                highestmodseq (STATUS; no SELECT)
+  create NAME / delete NAME / rename OLD NEW
+                                folder operations (names decoded, sent in
+                                modified UTF-7)
+  find FOLDER (--message-id ID | --subject TEXT)
+                                the UIDs with that Message-ID / subject
+                                (exact, decoded), one a line; exit 1 if none
+  raw FOLDER UID                the message as the server has it (BODY.PEEK[])
+  bulk-append FOLDER --count N [--prefix TEXT] [--date-epoch N]
+                                N new messages in one connection; their UIDs
+  bulk-toggle FOLDER --count N [--seed S] [--flag F ...]
+                                N distinct messages (seeded choice) each get
+                                one flag toggled; prints "UID +F" / "UID -F"
+  compare ... [--folders A,B]   (compare only these folders)
+
+Environment: IMAP_PROBE_TRIES (default 1): retry the login this many times,
+0.5 s apart (for a server that is being restarted).
 
 Exit status: 0 ok, 1 a check failed (the reason on stderr), 2 usage or
 connection trouble.
@@ -40,6 +59,8 @@ import email.policy
 import email.utils
 import imaplib
 import json
+import os
+import random
 import re
 import ssl
 import subprocess
@@ -114,21 +135,49 @@ def petrel_flags(flags):
     return s or "-"
 
 
+def mutf7_encode(name):
+    """Encode a folder name in IMAP modified UTF-7 (RFC 3501 5.1.3)."""
+    out, run = [], []
+
+    def flush():
+        if run:
+            b = base64.b64encode("".join(run).encode("utf-16-be")).decode()
+            out.append("&" + b.rstrip("=").replace("/", ",") + "-")
+            run.clear()
+    for ch in name:
+        if 0x20 <= ord(ch) <= 0x7e:
+            flush()
+            out.append("&-" if ch == "&" else ch)
+        else:
+            run.append(ch)
+    flush()
+    return "".join(out)
+
+
 class Probe:
     """One authenticated IMAP connection."""
 
     def __init__(self, args):
-        try:
-            ctx = ssl.create_default_context(cafile=args.ca)
-            if args.starttls:
-                self.conn = imaplib.IMAP4(args.host, args.port, timeout=30)
-                self.conn.starttls(ssl_context=ctx)
-            else:
-                self.conn = imaplib.IMAP4_SSL(args.host, args.port,
-                                              ssl_context=ctx, timeout=30)
-            self.conn.login(args.user, args.password)
-        except (OSError, imaplib.IMAP4.error) as e:
-            die("cannot log in to %s:%s: %s" % (args.host, args.port, e))
+        tries = max(1, int(os.environ.get("IMAP_PROBE_TRIES", "1")))
+        for attempt in range(tries):
+            try:
+                self.connect(args)
+                return
+            except (OSError, imaplib.IMAP4.error) as e:
+                if attempt + 1 == tries:
+                    die("cannot log in to %s:%s: %s" % (args.host, args.port, e))
+                time.sleep(0.5)
+
+    def connect(self, args):
+        """Connect and log in (raises on failure)."""
+        ctx = ssl.create_default_context(cafile=args.ca)
+        if args.starttls:
+            self.conn = imaplib.IMAP4(args.host, args.port, timeout=30)
+            self.conn.starttls(ssl_context=ctx)
+        else:
+            self.conn = imaplib.IMAP4_SSL(args.host, args.port,
+                                          ssl_context=ctx, timeout=30)
+        self.conn.login(args.user, args.password)
 
     def close(self):
         """Log out, ignoring errors."""
@@ -216,10 +265,12 @@ class Probe:
             die("FETCH returned %d messages, EXISTS said %d" % (len(msgs), exists))
         return sorted(msgs, key=lambda m: m["uid"])
 
-    def dump(self):
-        """The whole account as a dictionary."""
+    def dump(self, only=None):
+        """The whole account (or only the named folders) as a dictionary."""
         out = []
         for name, raw in self.folders():
+            if only and name not in only:
+                continue
             st = self.status(raw)
             msgs = self.fetch_all(raw)
             out.append({"name": name, "mailbox": raw,
@@ -348,11 +399,19 @@ def check_sync_output(path, dump):
 
 def cmd_compare(probe, args):
     """Compare petrel's cache (via ls) with the server; exit 1 on mismatch."""
-    dump = probe.dump()
+    # --sync-output checks every folder's line, so it needs the whole dump
+    dump = probe.dump(None if args.sync_output or not args.folders
+                      else set(args.folders.split(",")))
     problems = []
     if args.sync_output:
         problems += check_sync_output(args.sync_output, dump)
+    only = set(args.folders.split(",")) if args.folders else None
+    if only:
+        unknown = only - {f["name"] for f in dump["folders"]}
+        problems += ["%s: no such folder on the server" % n for n in sorted(unknown)]
     for f in dump["folders"]:
+        if only and f["name"] not in only:
+            continue
         cmd = [args.petrel, "-F", args.config, "ls", args.account, f["name"]]
         try:
             res = subprocess.run(cmd, capture_output=True, timeout=120)
@@ -448,6 +507,89 @@ def cmd_expunge(probe, args):
     probe.check(typ, data, "UID EXPUNGE")
 
 
+def make_message(subject, when, msgid, body="Added by imap-probe.py while petrel was not looking."):
+    """A small RFC 5322 message (bytes) with an RFC 2047 subject if needed."""
+    subj = (email.header.Header(subject, "utf-8").encode()
+            if not subject.isascii() else subject)
+    text = ("From: =?UTF-8?Q?Zo=C3=AB_Probe?= <probe@example.net>\r\n"
+            "To: Alice Example <alice@example.org>\r\n"
+            "Subject: %s\r\nDate: %s\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n"
+            % (subj, email.utils.format_datetime(when), msgid, body))
+    return text.encode("utf-8")
+
+
+def cmd_bulk_append(probe, args):
+    """APPEND COUNT messages; print their UIDs."""
+    raw = probe.mailbox_of(args.folder)
+    for i in range(args.count):
+        when = datetime.datetime.fromtimestamp(args.date_epoch + 60 * i,
+                                               datetime.timezone.utc)
+        msgid = "<bulk.%d.%d@petrel-test.example>" % (args.date_epoch, i)
+        data = make_message("%s %d" % (args.prefix, i + 1), when, msgid)
+        typ, resp = probe.conn.append(quote(raw), None,
+                                      imaplib.Time2Internaldate(when), data)
+        probe.check(typ, resp, "APPEND")
+        m = re.search(rb"APPENDUID \d+ (\d+)", resp[0] or b"")
+        print(m.group(1).decode() if m else "")
+
+
+def cmd_bulk_toggle(probe, args):
+    """Toggle one flag on COUNT distinct messages (seeded choice)."""
+    raw = probe.mailbox_of(args.folder)
+    flags = args.flag or ["\\Flagged", "\\Seen"]
+    msgs = probe.fetch_all(raw)
+    if args.count > len(msgs):
+        die("folder %r has only %d messages" % (args.folder, len(msgs)))
+    rng = random.Random(args.seed)
+    chosen = sorted(rng.sample(msgs, args.count), key=lambda m: m["uid"])
+    probe.select(raw, readonly=False)
+    for i, m in enumerate(chosen):
+        flag = flags[i % len(flags)]
+        op = "-" if flag in m["flags"] else "+"
+        typ, data = probe.conn.uid("STORE", str(m["uid"]), op + "FLAGS.SILENT",
+                                   "(%s)" % flag)
+        probe.check(typ, data, "UID STORE")
+        print("%d %s%s" % (m["uid"], op, flag))
+
+
+def cmd_find(probe, args):
+    """UIDs of the messages with a given Message-ID or decoded subject."""
+    msgs = probe.fetch_all(probe.mailbox_of(args.folder))
+    if args.message_id:
+        hits = [m["uid"] for m in msgs if m["message_id"] == args.message_id]
+    else:
+        hits = [m["uid"] for m in msgs if m["subject"] == args.subject]
+    for uid in hits:
+        print(uid)
+    if not hits:
+        sys.exit(1)
+
+
+def cmd_raw(probe, args):
+    """Write one message, as the server holds it, to stdout."""
+    probe.select(probe.mailbox_of(args.folder))
+    typ, data = probe.conn.uid("FETCH", str(args.uid), "(BODY.PEEK[])")
+    probe.check(typ, data, "UID FETCH BODY.PEEK[]")
+    body = next((i[1] for i in data if isinstance(i, tuple)), None)
+    if body is None:
+        die("no message with UID %d" % args.uid, 1)
+    sys.stdout.buffer.write(body)
+
+
+def cmd_folder_op(probe, args):
+    """CREATE, DELETE or RENAME a folder (decoded names)."""
+    if args.cmd == "create":
+        typ, data = probe.conn.create(quote(mutf7_encode(args.name)))
+    elif args.cmd == "delete":
+        typ, data = probe.conn.delete(quote(probe.mailbox_of(args.name)))
+    else:
+        typ, data = probe.conn.rename(quote(probe.mailbox_of(args.old)),
+                                      quote(mutf7_encode(args.new)))
+    probe.check(typ, data, args.cmd.upper())
+
+
 def main():
     """Parse the command line and run one command."""
     ap = argparse.ArgumentParser(description="independent IMAP client for petrel's tests")
@@ -466,6 +608,7 @@ def main():
     p.add_argument("--config", required=True)
     p.add_argument("--account", required=True)
     p.add_argument("--sync-output")
+    p.add_argument("--folders", help="comma-separated folder names to compare")
     p = sub.add_parser("message")
     p.add_argument("folder")
     g = p.add_mutually_exclusive_group(required=True)
@@ -497,6 +640,33 @@ def main():
     p = sub.add_parser("expunge")
     p.add_argument("folder")
     p.add_argument("uid", type=int)
+    sub.add_parser("caps")
+    p = sub.add_parser("status")
+    p.add_argument("folder")
+    for name in ("create", "delete"):
+        p = sub.add_parser(name)
+        p.add_argument("name")
+    p = sub.add_parser("rename")
+    p.add_argument("old")
+    p.add_argument("new")
+    p = sub.add_parser("find")
+    p.add_argument("folder")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--message-id")
+    g.add_argument("--subject")
+    p = sub.add_parser("raw")
+    p.add_argument("folder")
+    p.add_argument("uid", type=int)
+    p = sub.add_parser("bulk-append")
+    p.add_argument("folder")
+    p.add_argument("--count", type=int, required=True)
+    p.add_argument("--prefix", default="Bulk message")
+    p.add_argument("--date-epoch", type=int, default=1751300000)
+    p = sub.add_parser("bulk-toggle")
+    p.add_argument("folder")
+    p.add_argument("--count", type=int, required=True)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--flag", action="append")
     args = ap.parse_args()
 
     probe = Probe(args)
@@ -529,6 +699,22 @@ def main():
             cmd_store(probe, args)
         elif args.cmd == "expunge":
             cmd_expunge(probe, args)
+        elif args.cmd == "caps":
+            typ, data = probe.conn.capability()
+            probe.check(typ, data, "CAPABILITY")
+            print(data[0].decode())
+        elif args.cmd == "status":
+            print(json.dumps(probe.status(probe.mailbox_of(args.folder)), sort_keys=True))
+        elif args.cmd in ("create", "delete", "rename"):
+            cmd_folder_op(probe, args)
+        elif args.cmd == "find":
+            cmd_find(probe, args)
+        elif args.cmd == "raw":
+            cmd_raw(probe, args)
+        elif args.cmd == "bulk-append":
+            cmd_bulk_append(probe, args)
+        elif args.cmd == "bulk-toggle":
+            cmd_bulk_toggle(probe, args)
     finally:
         probe.close()
 
