@@ -129,6 +129,15 @@ int	 cache_folder_get_state(struct cache *, int64_t folder_id,
 	     char **state, struct error *);
 int	 cache_folder_set_state(struct cache *, int64_t folder_id,
 	     const char *state, struct error *);
+/*
+ * The server renamed a folder: give its row the new remote and display
+ * names (name NULL: the remote name), keeping its id, cached messages,
+ * bodies, sync state and queued operations.  A stale row of the account
+ * that already had the new remote name is removed first.  ERR_NOTFOUND if
+ * there is no such folder.
+ */
+int	 cache_folder_rename(struct cache *, int64_t folder_id,
+	     const char *remote_name, const char *name, struct error *);
 /* Set a folder's role; find the account's folder with a role (1: none). */
 int	 cache_folder_set_role(struct cache *, int64_t folder_id,
 	     enum cache_role, struct error *);
@@ -155,6 +164,14 @@ int	 cache_msg_remove(struct cache *, int64_t folder_id,
 int	 cache_msg_remote_ids(struct cache *, int64_t folder_id,
 	     char ***ids, size_t *n, struct error *);
 void	 cache_strv_free(char **, size_t n);
+/*
+ * Every remote id of a folder with its flags (CACHE_FLAG_*), in no
+ * particular order: what a driver compares with the server's list (the
+ * IMAP UID diff).  Caller frees *ids with cache_strv_free and *flags with
+ * free.
+ */
+int	 cache_msg_flags(struct cache *, int64_t folder_id, char ***ids,
+	     unsigned **flags, size_t *n, struct error *);
 /* Count messages of a folder. */
 int	 cache_msg_count(struct cache *, int64_t folder_id, int64_t *total,
 	     int64_t *unread, struct error *);

@@ -4,6 +4,7 @@ noinst_LIBRARIES += src/cache/libcache.a
 src_cache_libcache_a_SOURCES = \
 	src/cache/cache.c src/cache/cache.h src/cache/cache_impl.h \
 	src/cache/cache_body.c \
+	src/cache/cache_extra.c \
 	src/cache/cache_folder.c \
 	src/cache/cache_msg.c \
 	src/cache/cache_op.c \
@@ -30,4 +31,12 @@ TESTS += tests/unit/test_cache_ops
 tests_unit_test_cache_ops_SOURCES = tests/unit/test_cache_ops.c
 tests_unit_test_cache_ops_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cache_ops_LDADD = src/cache/libcache.a src/util/libutil.a \
+	$(SQLITE_LIBS) $(TEST_LDADD) -lpthread
+
+# cache_msg_flags and cache_folder_rename (cache_extra.c).
+check_PROGRAMS += tests/unit/test_cache_extra
+TESTS += tests/unit/test_cache_extra
+tests_unit_test_cache_extra_SOURCES = tests/unit/test_cache_extra.c
+tests_unit_test_cache_extra_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_cache_extra_LDADD = src/cache/libcache.a src/util/libutil.a \
 	$(SQLITE_LIBS) $(TEST_LDADD) -lpthread

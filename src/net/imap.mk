@@ -13,11 +13,13 @@ src_net_libimap_a_SOURCES = \
 	src/net/imap_folders.c \
 	src/net/imap_frame.c \
 	src/net/imap_idle.c \
+	src/net/imap_input.c \
 	src/net/imap_login.c \
 	src/net/imap_mbox.c \
 	src/net/imap_message.c \
 	src/net/imap_ops.c \
 	src/net/imap_parse.c src/net/imap_parse.h \
+	src/net/imap_pend.c \
 	src/net/imap_set.c \
 	src/net/imap_sync.c \
 	src/net/imap_uiddiff.c \
@@ -75,6 +77,28 @@ tests_unit_test_imap_ops_SOURCES = tests/unit/test_imap_ops.c \
 tests_unit_test_imap_ops_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_imap_ops_LDADD = src/net/libimap.a src/cache/libcache.a \
 	src/mime/libmime.a src/util/libutil.a $(SQLITE_LIBS) $(LTLIBICONV) \
+	$(ZLIB_LIBS) $(TEST_LDADD) -lpthread
+
+# Hostile and slow servers, cache locking, unreadable messages, alerts.
+check_PROGRAMS += tests/unit/test_imap_robust
+TESTS += tests/unit/test_imap_robust
+tests_unit_test_imap_robust_SOURCES = tests/unit/test_imap_robust.c \
+	tests/unit/test_imap_fixture.c tests/unit/test_imap_fixture.h \
+	tests/unit/test_imap_mock.c tests/unit/test_imap_mock.h
+tests_unit_test_imap_robust_CFLAGS = $(TEST_CFLAGS) $(SQLITE_CFLAGS)
+tests_unit_test_imap_robust_LDADD = src/net/libimap.a src/cache/libcache.a \
+	src/mime/libmime.a src/util/libutil.a $(SQLITE_LIBS) $(LTLIBICONV) \
+	$(ZLIB_LIBS) $(TEST_LDADD) -lpthread
+
+# No copy of a password left in freed memory (realloc and free wrapped).
+check_PROGRAMS += tests/unit/test_imap_secret
+TESTS += tests/unit/test_imap_secret
+tests_unit_test_imap_secret_SOURCES = tests/unit/test_imap_secret.c \
+	tests/unit/test_imap_mock.c tests/unit/test_imap_mock.h
+tests_unit_test_imap_secret_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_imap_secret_LDFLAGS = $(AM_LDFLAGS) \
+	-Wl,--wrap=realloc -Wl,--wrap=free
+tests_unit_test_imap_secret_LDADD = src/net/libimap.a src/util/libutil.a \
 	$(ZLIB_LIBS) $(TEST_LDADD) -lpthread
 
 # The COMPRESS=DEFLATE layer against zlib itself.

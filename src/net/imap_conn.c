@@ -1,14 +1,15 @@
 /*
- * imap_conn.c - reading responses and sending tagged commands.
+ * imap_conn.c - sending tagged commands and matching the responses that
+ * answer them.
  *
- * Owns the input buffer of a connection: bytes are read from the stream
- * until the framer (imap_frame.c) says a whole response is there, which is
- * then parsed in place and handed out until the next read.  Untagged data
- * that describes the connection (CAPABILITY, ENABLED, BYE, EXISTS,
- * EXPUNGE, [UIDVALIDITY], [UIDNEXT], [HIGHESTMODSEQ], [CLOSED]) is recorded
- * here whichever command is running (RFC 3501 section 7: untagged
- * responses may arrive at any time); what no command handler consumes goes
- * to the connection's unsolicited handler (the driver's cache updates).
+ * Responses are read by imap_input.c; here each one is routed: a tagged
+ * completion to its command, an untagged one to the running command's
+ * handler and, if that does not consume it, to the connection's
+ * unsolicited handler (the driver's cache updates).  A response the
+ * handler consumes is the command's progress; anything else is unrelated,
+ * and a command may see at most IMAP_UNRELATED_MAX unrelated responses (a
+ * server flooding EXISTS, [ALERT] or FETCH without ever answering must not
+ * keep petrel busy forever).
  *
  * Pipelining (RFC 3501 5.5): several tagged commands may be in flight;
  * each tagged completion is matched to its command by tag, in any order.
@@ -27,7 +28,6 @@
 #include "util/xmalloc.h"
 
 #define IMAP_READ_CHUNK		(64 * 1024)
-#define IMAP_TRACE_MAX		2048
 
 /* How a sent command is tracked. */
 enum imap_track {
@@ -80,181 +80,12 @@ imap_conn_broken(const struct imap_conn *c)
 }
 
 /* Mark the connection broken and make the error account-wide. */
-static int
+int
 imap_conn_fail(struct imap_conn *c, struct error *err)
 {
 	c->broken = true;
 	error_widen(err, ERR_SCOPE_ACCOUNT);
 	return -1;
-}
-
-/* Trace one response or sent line, shortened if long. */
-static void
-imap_conn_trace(char dir, const char *p, size_t len)
-{
-	struct buf	 b;
-
-	if (!log_enabled(LOG_TRACE, "imap"))
-		return;
-	while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r'))
-		len--;
-	if (len <= IMAP_TRACE_MAX) {
-		log_proto("imap", dir, p, len);
-		return;
-	}
-	buf_init(&b, IMAP_TRACE_MAX + 64);
-	buf_add(&b, p, IMAP_TRACE_MAX);
-	buf_printf(&b, " ... [%zu bytes]", len);
-	log_proto("imap", dir, b.data, b.len);
-	buf_fini(&b);
-}
-
-/* Keep a number from a response code ("[UIDNEXT 5]"). */
-static void
-imap_conn_code_number(const struct imap_response *r, uint64_t max,
-    uint64_t *out)
-{
-	uint64_t	 n;
-
-	if (imap_parse_number(r->code_args, max, &n) == 0)
-		*out = n;
-}
-
-/* Keep what a response code says about the selected mailbox. */
-static void
-imap_conn_note_code(struct imap_conn *c, const struct imap_response *r)
-{
-	uint64_t	 n;
-
-	if (imap_slice_is(r->code, "UIDVALIDITY")) {
-		n = c->uidvalidity;
-		imap_conn_code_number(r, UINT32_MAX, &n);
-		c->uidvalidity = (uint32_t)n;
-	} else if (imap_slice_is(r->code, "UIDNEXT")) {
-		n = c->uidnext;
-		imap_conn_code_number(r, UINT32_MAX, &n);
-		c->uidnext = (uint32_t)n;
-	} else if (imap_slice_is(r->code, "HIGHESTMODSEQ"))
-		imap_conn_code_number(r, UINT64_MAX / 2, &c->highestmodseq);
-	else if (imap_slice_is(r->code, "NOMODSEQ"))
-		c->nomodseq = true;
-	else if (imap_slice_is(r->code, "READ-ONLY"))
-		c->readonly = true;
-	else if (imap_slice_is(r->code, "CLOSED")) {
-		/* RFC 7162 3.2.11: what follows is the new mailbox's. */
-		c->exists = c->uidvalidity = c->uidnext = 0;
-		c->highestmodseq = 0;
-		c->nomodseq = c->readonly = false;
-	}
-}
-
-/* Record an "* ENABLED ..." response (RFC 5161 3.2). */
-static void
-imap_conn_note_enabled(struct imap_conn *c, const struct imap_value *list)
-{
-	for (size_t i = 0; i < list->n; i++) {
-		if (imap_value_is(&list->items[i], "QRESYNC"))
-			c->enabled |= IMAP_CAP_QRESYNC | IMAP_CAP_CONDSTORE;
-		else if (imap_value_is(&list->items[i], "CONDSTORE"))
-			c->enabled |= IMAP_CAP_CONDSTORE;
-		else if (imap_value_is(&list->items[i], "UTF8=ACCEPT"))
-			c->enabled |= IMAP_CAP_UTF8_ACCEPT;
-	}
-}
-
-/* Keep what an untagged or tagged response says about the connection. */
-static void
-imap_conn_note(struct imap_conn *c, const struct imap_response *r)
-{
-	struct imap_slice	 s;
-
-	if (imap_slice_is(r->code, "CAPABILITY"))
-		imap_caps_parse(c, r->code_args.p, r->code_args.len);
-	if (r->type != IMAP_RESP_UNTAGGED)
-		return;
-	if (r->status == IMAP_STATUS_BYE) {
-		free(c->bye);
-		c->bye = xstrndup(r->text.p, r->text.len);
-	} else if (r->status == IMAP_STATUS_OK && r->code.p != NULL)
-		imap_conn_note_code(c, r);
-	else if (imap_slice_is(r->name, "CAPABILITY")) {
-		imap_caps_parse(c, NULL, 0);
-		for (size_t i = 0; i < r->args.n; i++) {
-			s = imap_value_slice(&r->args.items[i]);
-			if (r->args.items[i].type == IMAP_V_ATOM)
-				imap_caps_add(c, s.p, s.len);
-		}
-	} else if (imap_slice_is(r->name, "ENABLED"))
-		imap_conn_note_enabled(c, &r->args);
-	else if (r->has_number && imap_slice_is(r->name, "EXISTS"))
-		c->exists = r->number;
-	else if (r->has_number && imap_slice_is(r->name, "EXPUNGE") &&
-	    c->exists > 0)
-		c->exists--;
-}
-
-/* Read more bytes from the stream into the input buffer. */
-static int
-imap_conn_fill(struct imap_conn *c, struct error *err)
-{
-	char	*p;
-	ssize_t	 n;
-
-	if (c->off > 0) {
-		buf_consume(&c->in, c->off);
-		c->off = 0;
-	}
-	if ((p = buf_reserve(&c->in, IMAP_READ_CHUNK)) == NULL) {
-		return error_set(err, ERR_TOOBIG, ERR_SCOPE_ACCOUNT,
-		    "%s: IMAP response too large", c->host);
-	}
-	if ((n = stream_read(c->s, p, IMAP_READ_CHUNK, err)) == -1)
-		return -1;
-	if (n == 0) {
-		if (c->bye != NULL) {
-			return error_set(err, ERR_NET, ERR_SCOPE_ACCOUNT,
-			    "%s: server closed the connection: %s", c->host,
-			    c->bye);
-		}
-		return error_set(err, ERR_NET, ERR_SCOPE_ACCOUNT,
-		    "%s: server closed the connection", c->host);
-	}
-	buf_commit(&c->in, (size_t)n);
-	return 0;
-}
-
-/* Read and parse the next response. */
-int
-imap_conn_read(struct imap_conn *c, struct error *err)
-{
-	size_t	 len;
-	int	 r;
-
-	if (c->broken) {
-		return error_set(err, ERR_NET, ERR_SCOPE_ACCOUNT,
-		    "%s: connection already failed", c->host);
-	}
-	imap_response_fini(&c->resp);
-	c->resp.args.type = IMAP_V_LIST;
-	c->off += c->used;
-	c->used = 0;
-	for (;;) {
-		r = imap_frame_next(&c->fr, c->in.data + c->off,
-		    c->in.len - c->off, &len, err);
-		if (r == 1)
-			break;
-		if (r == -1 || imap_conn_fill(c, err) == -1)
-			return imap_conn_fail(c, err);
-	}
-	c->used = len;
-	imap_conn_trace('<', c->in.data + c->off, len);
-	if (imap_parse_response(c->in.data + c->off, len, &c->resp,
-	    err) == -1) {
-		error_prefix(err, "%s", c->host);
-		return imap_conn_fail(c, err);
-	}
-	imap_conn_note(c, &c->resp);
-	return 0;
 }
 
 /* Send a whole line (already ending in CRLF), traced redacted. */
@@ -275,24 +106,23 @@ imap_conn_write_line(struct imap_conn *c, const char *line, size_t len,
 	return 0;
 }
 
-/* The first word of a command format, for messages. */
+/*
+ * The command's name for messages: the first word of the command as
+ * sent (not of its format, which may be "%s"), the second after "UID".
+ */
 static void
-imap_conn_verb(const char *fmt, char *out, size_t size)
+imap_conn_verb(const char *cmd, char *out, size_t size)
 {
-	size_t	 n = strcspn(fmt, " ");
+	size_t	 n = strcspn(cmd, " \r\n");
 
+	if (n == 3 && strncmp(cmd, "UID", 3) == 0 && cmd[n] == ' ') {
+		cmd += 4;
+		n = strcspn(cmd, " \r\n");
+	}
 	if (n >= size)
 		n = size - 1;
-	memcpy(out, fmt, n);
+	memcpy(out, cmd, n);
 	out[n] = '\0';
-	if (strncmp(out, "UID", 3) == 0 && fmt[n] == ' ') {
-		/* "UID FETCH": name the real command. */
-		n = strcspn(fmt + 4, " ");
-		if (n >= size)
-			n = size - 1;
-		memcpy(out, fmt + 4, n);
-		out[n] = '\0';
-	}
 }
 
 /* Format and send a tagged command, recording it as in flight. */
@@ -303,7 +133,7 @@ imap_conn_vsend(struct imap_conn *c, enum imap_track track,
 	struct imap_inflight	*fl;
 	struct buf		 line;
 	va_list			 ap2;
-	char			*p;
+	char			*p, verb[16];
 	int			 n, rc;
 
 	if (c->broken) {
@@ -329,14 +159,18 @@ imap_conn_vsend(struct imap_conn *c, enum imap_track track,
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	buf_commit(&line, (size_t)n);
 	buf_adds(&line, "\r\n");
+	imap_conn_verb(line.data + strlen(c->tag) + 1, verb, sizeof verb);
 	rc = imap_conn_write_line(c, line.data, line.len, err);
 	buf_fini_secret(&line);
-	if (rc == -1 || track == IMAP_UNTRACKED)
-		return rc;
+	if (rc == -1)
+		return -1;
+	imap_conn_started(c, verb);
+	if (track == IMAP_UNTRACKED)
+		return 0;
 	fl = &c->fl[c->nfl++];
 	memset(fl, 0, sizeof *fl);
 	memcpy(fl->tag, c->tag, sizeof fl->tag);
-	imap_conn_verb(fmt, fl->verb, sizeof fl->verb);
+	memcpy(fl->verb, verb, sizeof fl->verb);
 	fl->quiet = track == IMAP_QUIET;
 	return 0;
 }
@@ -399,6 +233,7 @@ imap_conn_tagged(struct imap_conn *c, struct error *err)
 {
 	const struct imap_response	*r = &c->resp;
 	struct imap_inflight		*fl;
+	struct error			 aerr;
 
 	if ((fl = imap_conn_inflight(c, r->tag)) == NULL) {
 		error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
@@ -406,6 +241,10 @@ imap_conn_tagged(struct imap_conn *c, struct error *err)
 		    (int)(r->tag.len > 32 ? 32 : r->tag.len), r->tag.p);
 		return imap_conn_fail(c, err);
 	}
+	imap_conn_progress(c);
+	/* RFC 3501 7.1: [ALERT] text must reach the user, tagged or not. */
+	if (imap_slice_is(r->code, "ALERT") && c->unsolicited != NULL)
+		(void)c->unsolicited(c->unsolicited_arg, r, &aerr);
 	fl->done = true;
 	fl->status = r->status;
 	if (r->status != IMAP_STATUS_OK)
@@ -420,10 +259,14 @@ imap_conn_tagged(struct imap_conn *c, struct error *err)
 	return 0;
 }
 
-/* Hand an untagged response to fn, then (if not consumed) onwards. */
-static void
+/*
+ * Hand an untagged response to fn, then (if not consumed) onwards.  What
+ * fn consumes is the command's progress; too much else fails the command
+ * and the connection (the stream can only be left by reading it).
+ */
+static int
 imap_conn_dispatch(struct imap_conn *c, imap_untagged_fn fn, void *arg,
-    struct error *herr, bool *failed)
+    struct error *herr, bool *failed, struct error *err)
 {
 	struct error	 uerr;
 	int		 rc = 0;
@@ -433,10 +276,21 @@ imap_conn_dispatch(struct imap_conn *c, imap_untagged_fn fn, void *arg,
 		if (rc == -1)
 			*failed = true;
 	}
+	if (rc == 1) {
+		imap_conn_progress(c);
+		return 0;
+	}
 	if (rc == 0 && c->unsolicited != NULL &&
 	    c->unsolicited(c->unsolicited_arg, &c->resp, &uerr) == -1)
 		log_info("imap", "%s: ignoring an update: %s", c->host,
 		    uerr.msg);
+	if (++c->unrelated > IMAP_UNRELATED_MAX) {
+		error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
+		    "%s: more than %d responses unrelated to %s: giving up",
+		    c->host, IMAP_UNRELATED_MAX, c->cmd);
+		return imap_conn_fail(c, err);
+	}
+	return 0;
 }
 
 /* The result of a finished command; forgets it. */
@@ -480,13 +334,16 @@ imap_conn_await1(struct imap_conn *c, const char *tag, bool cont,
 			if (imap_conn_tagged(c, err) == -1)
 				return -1;
 		} else if (c->resp.type == IMAP_RESP_CONTINUE) {
-			if (cont && !failed)
+			if (cont && !failed) {
+				imap_conn_progress(c);
 				return 1;
+			}
 			error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
 			    "%s: unexpected continuation request", c->host);
 			return imap_conn_fail(c, err);
-		} else
-			imap_conn_dispatch(c, fn, arg, &herr, &failed);
+		} else if (imap_conn_dispatch(c, fn, arg, &herr, &failed,
+		    err) == -1)
+			return -1;
 	}
 }
 
@@ -514,6 +371,8 @@ imap_conn_step(struct imap_conn *c, imap_untagged_fn fn, void *arg,
 	struct error	 herr;
 	bool		 failed = false;
 
+	/* Called once data is there (IDLE polled): a fresh deadline. */
+	imap_conn_progress(c);
 	if (imap_conn_read(c, err) == -1)
 		return -1;
 	if (c->resp.type == IMAP_RESP_TAGGED)
@@ -523,7 +382,8 @@ imap_conn_step(struct imap_conn *c, imap_untagged_fn fn, void *arg,
 		    "%s: unexpected continuation request", c->host);
 		return imap_conn_fail(c, err);
 	}
-	imap_conn_dispatch(c, fn, arg, &herr, &failed);
+	if (imap_conn_dispatch(c, fn, arg, &herr, &failed, err) == -1)
+		return -1;
 	if (failed) {
 		*err = herr;
 		return -1;
@@ -574,8 +434,9 @@ imap_conn_drain(struct imap_conn *c, imap_untagged_fn fn, void *arg,
 			error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
 			    "%s: unexpected continuation request", c->host);
 			return imap_conn_fail(c, err);
-		} else
-			imap_conn_dispatch(c, fn, arg, &herr, &failed);
+		} else if (imap_conn_dispatch(c, fn, arg, &herr, &failed,
+		    err) == -1)
+			return -1;
 	}
 	if (rc == 0 && failed) {
 		*err = herr;
@@ -617,6 +478,7 @@ imap_conn_write(struct imap_conn *c, const char *p, size_t len,
 		imap_conn_trace('>', p, len);
 	if (stream_write_all(c->s, p, len, err) == -1)
 		return imap_conn_fail(c, err);
+	imap_conn_progress(c);	/* the server has more to answer now */
 	return 0;
 }
 

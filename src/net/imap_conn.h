@@ -4,7 +4,7 @@
  *
  * A connection wraps a struct stream (TCP, TLS on top) and belongs to one
  * thread.  Every wait is bounded by the stream's timeout and cut short by
- * its wake fd.  Any I/O or protocol failure leaves the connection broken
+ * its wake fd; every command by a deadline for progress (see below).  Any I/O or protocol failure leaves the connection broken
  * (imap_conn_broken) and is reported with ERR_SCOPE_ACCOUNT, cancellations
  * included: responses still in flight cannot be matched to later commands.
  *
@@ -51,6 +51,8 @@
 
 /* Commands sent and not yet completed (pipelining, RFC 3501 5.5). */
 #define IMAP_INFLIGHT_MAX	16
+/* Untagged responses a command may see that are not its own. */
+#define IMAP_UNRELATED_MAX	100000
 
 struct imap_inflight {
 	char			 tag[16];
@@ -65,7 +67,10 @@ struct imap_inflight {
  * Called for each untagged response while a command runs: -1 stops the
  * command's handler calls (the command is still read to its end) and is
  * what the command returns; 0 passes the response on to the connection's
- * unsolicited handler; 1 means the handler consumed it.
+ * unsolicited handler; 1 means the handler consumed it as the command's
+ * own answer, which is the command's progress (its deadline restarts):
+ * return 1 only for data the command asked for; 2 means consumed but not
+ * the command's own (it counts towards IMAP_UNRELATED_MAX).
  */
 typedef int (*imap_untagged_fn)(void *arg, const struct imap_response *,
 	    struct error *);
@@ -84,6 +89,17 @@ struct imap_conn {
 	bool			 compressed;	/* COMPRESS DEFLATE active */
 	bool			 preauth;	/* greeting was PREAUTH */
 	bool			 broken;
+	/*
+	 * Time: each wait is bounded by the stream's timeout; a command must
+	 * make progress (a response of its own, a tagged completion, a
+	 * continuation, a MiB of one response) within timeout_ms of the
+	 * last, or it fails with ERR_TIMEOUT.  0: no deadline.
+	 */
+	int			 timeout_ms;
+	int64_t			 deadline;	/* monotonic ms; 0: none */
+	size_t			 rx;		/* bytes of this response */
+	size_t			 unrelated;	/* responses not the command's */
+	char			 cmd[16];	/* the last command's verb */
 	unsigned		 tagn;
 	char			 tag[16];	/* the last command sent */
 	char			*bye;		/* text of an untagged BYE */
@@ -198,6 +214,16 @@ void	 imap_caps_parse(struct imap_conn *, const char *, size_t);
 void	 imap_caps_add(struct imap_conn *, const char *, size_t);
 /* Append s quoted; allow8: 8-bit UTF-8 allowed (UTF8=ACCEPT). */
 int	 imap_quote8(struct buf *, const char *s, bool allow8);
+
+/* Internal to imap_conn.c and imap_input.c. */
+int64_t	 imap_conn_now(void);
+/* The command made progress: restart its deadline. */
+void	 imap_conn_progress(struct imap_conn *);
+/* A command (verb) was sent: fresh deadline and unrelated budget. */
+void	 imap_conn_started(struct imap_conn *, const char *verb);
+/* Mark broken, widen the error to the account; -1. */
+int	 imap_conn_fail(struct imap_conn *, struct error *);
+void	 imap_conn_trace(char dir, const char *, size_t);
 
 /* Append s as an IMAP quoted string; -1 if it needs a literal. */
 int	 imap_quote(struct buf *, const char *s);

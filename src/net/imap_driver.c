@@ -48,6 +48,7 @@ imap_begin(struct imap_account *ia, struct cache *cache, struct error *err)
 		    "not connected");
 	}
 	ia->cache = cache;
+	ia->alerts = 0;
 	ia->conn->unsolicited = imap_mbox_unsolicited;
 	ia->conn->unsolicited_arg = ia;
 	return 0;
@@ -106,6 +107,10 @@ imap_open(struct account *a, struct error *err)
 	imap_drop(ia);
 	if (imap_conn_connect(cfg, a->wake_fd, &ia->conn, err) == -1)
 		return -1;
+	/* From here on an [ALERT] (a login's, say) reaches the user. */
+	ia->alerts = 0;
+	ia->conn->unsolicited = imap_mbox_unsolicited;
+	ia->conn->unsolicited_arg = ia;
 	if (!ia->conn->preauth) {
 		if (cfg->user == NULL) {
 			error_set(err, ERR_CONFIG, ERR_SCOPE_ACCOUNT,

@@ -10,9 +10,10 @@
  * imap_mbox.c (untagged responses at any time, the sync state string),
  * imap_folders.c (LIST, roles), imap_folder_ops.c (CREATE/RENAME/DELETE),
  * imap_sync.c (QRESYNC/CONDSTORE resync), imap_uiddiff.c (the UID diff),
- * imap_fetch_batch.c (pipelined header download), imap_message.c (one
- * message, flags), imap_ops.c (copy/move/expunge/append/search),
- * imap_idle.c (IDLE).
+ * imap_fetch_batch.c (pipelined header download), imap_pend.c (cache
+ * writes gathered in memory, written in short transactions: never one
+ * held across a network wait), imap_message.c (one message, flags),
+ * imap_ops.c (copy/move/expunge/append/search), imap_idle.c (IDLE).
  */
 #ifndef PETREL_IMAP_DRIVER_H
 #define PETREL_IMAP_DRIVER_H
@@ -36,7 +37,48 @@ struct imap_account {
 	bool			 need_sync;
 	bool			 changed;	/* cache updated by untagged data */
 	uint32_t		 synced_exists;	/* EXISTS when the cache matched */
+	size_t			 unreadable;	/* FETCHes skipped this sync */
+	size_t			 skipped_new;	/* of which never cached */
+	unsigned		 alerts;	/* [ALERT]s shown this operation */
 };
+
+/*
+ * Cache writes gathered while a command's answers arrive (imap_pend.c),
+ * written in one short transaction at a time.
+ */
+struct imap_pend_flag {
+	uint32_t	 uid;
+	unsigned	 flags;		/* CACHE_FLAG_* */
+};
+
+struct imap_pend {
+	struct imap_account	*ia;
+	int64_t			 folder_id;
+	struct cache_msg	*msgs;
+	size_t			 nmsgs;
+	size_t			 capmsgs;
+	struct imap_pend_flag	*flags;
+	size_t			 nflags;
+	size_t			 capflags;
+	size_t			 bytes;
+	size_t			 stored;	/* messages written so far */
+};
+
+void	 imap_pend_init(struct imap_pend *, struct imap_account *,
+	     int64_t folder_id);
+void	 imap_pend_fini(struct imap_pend *);
+/* Keep a message (its strings taken over, m zeroed) or a flag change. */
+void	 imap_pend_msg(struct imap_pend *, struct cache_msg *);
+void	 imap_pend_flags(struct imap_pend *, uint32_t uid, unsigned flags);
+/* Write now; write if 1000 are gathered or no more data is buffered. */
+int	 imap_pend_flush(struct imap_pend *, struct error *);
+int	 imap_pend_maybe(struct imap_pend *, struct error *);
+/*
+ * A FETCH that could not be read (err says why): log it and count it in
+ * ia->unreadable.  The message is skipped, never the folder.
+ */
+void	 imap_fetch_unreadable(struct imap_account *, const char *folder,
+	     const struct imap_fetch *, const struct error *);
 
 /* The per-folder sync state kept in the cache ("v1 uidvalidity=..."). */
 struct imap_state {
@@ -79,7 +121,7 @@ int	 imap_caps_settle(struct imap_conn *, struct error *);
 /* imap_mbox.c: untagged responses while any command runs. */
 int	 imap_mbox_unsolicited(void *ia, const struct imap_response *,
 	     struct error *);
-/* Apply a VANISHED response to the cache of folder_id. */
+/* Apply a VANISHED response to the cache of folder_id (one transaction). */
 int	 imap_mbox_vanished(struct imap_account *, int64_t folder_id,
 	     const struct imap_response *, struct error *);
 /* Apply a FETCH with UID and FLAGS to the cache; 0 if it has no UID. */
@@ -150,6 +192,19 @@ int	 imap_uid_diff(struct imap_account *, const struct cache_folder *,
 
 /* imap_folders.c */
 int	 imap_list_folders(struct account *, struct cache *, struct error *);
+/*
+ * The LIST of imap_list_folders in two halves, so that another command
+ * can be pipelined in front of it: send it (tag into ctx), then read its
+ * answers and store them.  Answers that arrive while another command is
+ * awaited go to imap_list_one with the same ctx.
+ */
+struct imap_list_ctx;
+struct imap_list_ctx *imap_list_submit(struct imap_account *, struct cache *,
+	     struct error *);
+int	 imap_list_one(void *ctx, const struct imap_response *,
+	     struct error *);
+int	 imap_list_finish(struct imap_list_ctx *, struct error *);
+void	 imap_list_free(struct imap_list_ctx *);
 
 int	 imap_sync_folder(struct account *, const struct cache_folder *,
 	     struct cache *, struct error *);

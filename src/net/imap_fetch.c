@@ -25,7 +25,7 @@
 static int
 imap_fetch_bad(struct error *err, const char *what)
 {
-	return error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
+	return error_set(err, ERR_PROTOCOL, ERR_SCOPE_MESSAGE,
 	    "malformed IMAP response: %s", what);
 }
 
@@ -64,16 +64,32 @@ imap_is_nstring(const struct imap_value *v)
 	return v->type == IMAP_V_NIL || v->type == IMAP_V_STRING;
 }
 
-/* Read one address list (NIL or a list of 4-nstring lists). */
+/* A string member leniently: atoms read as strings, lists as NIL. */
+static struct imap_slice
+imap_lenient_string(const struct imap_value *list, size_t i)
+{
+	struct imap_slice	 nil = { NULL, 0 };
+
+	if (i >= list->n)
+		return nil;	/* a missing field is NIL */
+	return imap_value_slice(&list->items[i]);
+}
+
+/*
+ * Read one address list: NIL (or, sloppily, a string) is empty; each
+ * member should be 4 nstrings, but a server's missing fields are read as
+ * NIL, extra ones ignored, and a member that is no list at all skipped.
+ */
 static int
 imap_parse_addrs(const struct imap_value *v, struct imap_addr_list *out,
     struct error *err)
 {
 	const struct imap_value	*a;
+	struct imap_address	*d;
 
 	out->v = NULL;
 	out->n = 0;
-	if (v->type == IMAP_V_NIL)
+	if (v->type == IMAP_V_NIL || v->type == IMAP_V_STRING)
 		return 0;
 	if (v->type != IMAP_V_LIST)
 		return imap_fetch_bad(err, "address list is not a list");
@@ -82,20 +98,13 @@ imap_parse_addrs(const struct imap_value *v, struct imap_addr_list *out,
 	out->v = xcalloc(v->n, sizeof *out->v);
 	for (size_t i = 0; i < v->n; i++) {
 		a = &v->items[i];
-		if (a->type != IMAP_V_LIST || a->n != 4 ||
-		    !imap_is_nstring(&a->items[0]) ||
-		    !imap_is_nstring(&a->items[1]) ||
-		    !imap_is_nstring(&a->items[2]) ||
-		    !imap_is_nstring(&a->items[3])) {
-			free(out->v);
-			out->v = NULL;
-			return imap_fetch_bad(err, "address is not 4 nstrings");
-		}
-		out->v[i].name = imap_value_slice(&a->items[0]);
-		out->v[i].adl = imap_value_slice(&a->items[1]);
-		out->v[i].mailbox = imap_value_slice(&a->items[2]);
-		out->v[i].host = imap_value_slice(&a->items[3]);
-		out->n++;
+		if (a->type != IMAP_V_LIST || a->n == 0)
+			continue;
+		d = &out->v[out->n++];
+		d->name = imap_lenient_string(a, 0);
+		d->adl = imap_lenient_string(a, 1);
+		d->mailbox = imap_lenient_string(a, 2);
+		d->host = imap_lenient_string(a, 3);
 	}
 	return 0;
 }
@@ -122,16 +131,14 @@ imap_parse_envelope(const struct imap_value *v, struct imap_envelope *e,
 	struct imap_addr_list		*lists[6];
 
 	memset(e, 0, sizeof *e);
-	if (v->type != IMAP_V_LIST || v->n != 10)
+	/* Extra members (a server's extension) are ignored. */
+	if (v->type != IMAP_V_LIST || v->n < 10)
 		return imap_fetch_bad(err, "ENVELOPE is not a 10-item list");
 	it = v->items;
-	if (!imap_is_nstring(&it[0]) || !imap_is_nstring(&it[1]) ||
-	    !imap_is_nstring(&it[8]) || !imap_is_nstring(&it[9]))
-		return imap_fetch_bad(err, "ENVELOPE field is not a string");
-	e->date = imap_value_slice(&it[0]);
-	e->subject = imap_value_slice(&it[1]);
-	e->in_reply_to = imap_value_slice(&it[8]);
-	e->message_id = imap_value_slice(&it[9]);
+	e->date = imap_lenient_string(v, 0);
+	e->subject = imap_lenient_string(v, 1);
+	e->in_reply_to = imap_lenient_string(v, 8);
+	e->message_id = imap_lenient_string(v, 9);
 	lists[0] = &e->from;
 	lists[1] = &e->sender;
 	lists[2] = &e->reply_to;
@@ -217,15 +224,15 @@ imap_fetch_item(struct imap_fetch *f, const struct imap_value *name,
 		f->flags = imap_flags_mask(v);
 		f->have |= IMAP_FETCH_FLAGS;
 	} else if (imap_value_is(name, "INTERNALDATE")) {
-		if (v->type != IMAP_V_STRING || imap_parse_internaldate(v->s,
-		    v->len, &f->internaldate) == -1)
-			return imap_fetch_bad(err, "bad INTERNALDATE");
-		f->have |= IMAP_FETCH_INTERNALDATE;
+		/* Sloppy dates are not fatal: the envelope's date is used. */
+		if ((v->type == IMAP_V_STRING || v->type == IMAP_V_ATOM) &&
+		    imap_parse_internaldate(v->s, v->len,
+		    &f->internaldate) == 0)
+			f->have |= IMAP_FETCH_INTERNALDATE;
 	} else if (imap_value_is(name, "RFC822.SIZE")) {
-		if (v->type != IMAP_V_ATOM || imap_parse_number(
-		    imap_value_slice(v), UINT64_MAX / 2, &f->size) == -1)
-			return imap_fetch_bad(err, "bad RFC822.SIZE");
-		f->have |= IMAP_FETCH_SIZE;
+		if (imap_parse_number(imap_value_slice(v), UINT64_MAX / 2,
+		    &f->size) == 0)
+			f->have |= IMAP_FETCH_SIZE;
 	} else if (imap_value_is(name, "ENVELOPE")) {
 		if (f->have & IMAP_FETCH_ENVELOPE)
 			return imap_fetch_bad(err, "two ENVELOPEs");
@@ -239,6 +246,32 @@ imap_fetch_item(struct imap_fetch *f, const struct imap_value *name,
 	return 0;
 }
 
+/* After a failure: keep only the sequence number and a valid UID. */
+static int
+imap_fetch_failed(const struct imap_response *r, const struct imap_value *list,
+    struct imap_fetch *f)
+{
+	uint64_t	 n;
+
+	imap_fetch_fini(f);
+	f->seq = r->number;
+	if (r->bad && r->bad_uid != 0) {
+		f->uid = r->bad_uid;
+		f->have = IMAP_FETCH_UID;
+	}
+	for (size_t i = 0; list != NULL && i + 1 < list->n; i += 2) {
+		if (imap_value_is(&list->items[i], "UID") &&
+		    list->items[i + 1].type == IMAP_V_ATOM &&
+		    imap_parse_number(imap_value_slice(&list->items[i + 1]),
+		    UINT32_MAX, &n) == 0 && n > 0) {
+			f->uid = (uint32_t)n;
+			f->have = IMAP_FETCH_UID;
+			break;
+		}
+	}
+	return -1;
+}
+
 /* Read a "* n FETCH (...)" response. */
 int
 imap_fetch_parse(const struct imap_response *r, struct imap_fetch *f,
@@ -250,22 +283,26 @@ imap_fetch_parse(const struct imap_response *r, struct imap_fetch *f,
 	if (r->type != IMAP_RESP_UNTAGGED || !r->has_number ||
 	    !imap_slice_is(r->name, "FETCH"))
 		return imap_fetch_bad(err, "not a FETCH response");
+	if (r->bad) {
+		imap_fetch_bad(err, "unreadable FETCH response");
+		return imap_fetch_failed(r, NULL, f);
+	}
 	if (r->args.n != 1 || r->args.items[0].type != IMAP_V_LIST)
 		return imap_fetch_bad(err, "FETCH without a list");
 	list = &r->args.items[0];
-	if (list->n % 2 != 0)
-		return imap_fetch_bad(err, "FETCH list of odd length");
 	f->seq = r->number;
+	if (list->n % 2 != 0) {
+		imap_fetch_bad(err, "FETCH list of odd length");
+		return imap_fetch_failed(r, list, f);
+	}
 	for (size_t i = 0; i < list->n; i += 2) {
 		if (list->items[i].type != IMAP_V_ATOM) {
-			imap_fetch_fini(f);
-			return imap_fetch_bad(err, "FETCH item name");
+			imap_fetch_bad(err, "FETCH item name");
+			return imap_fetch_failed(r, list, f);
 		}
 		if (imap_fetch_item(f, &list->items[i], &list->items[i + 1],
-		    err) == -1) {
-			imap_fetch_fini(f);
-			return -1;
-		}
+		    err) == -1)
+			return imap_fetch_failed(r, list, f);
 	}
 	return 0;
 }
@@ -278,61 +315,139 @@ imap_fetch_fini(struct imap_fetch *f)
 	memset(f, 0, sizeof *f);
 }
 
-/* Read exactly n decimal digits at p. */
-static int
-imap_digits(const char *p, size_t n, int *out)
+/* A cursor over a date being read. */
+struct imap_date_in {
+	const char	*p;
+	size_t		 len;
+	size_t		 i;
+};
+
+/* Skip spaces; whether any were there. */
+static bool
+imap_date_spaces(struct imap_date_in *in)
 {
+	size_t	 start = in->i;
+
+	while (in->i < in->len && in->p[in->i] == ' ')
+		in->i++;
+	return in->i > start;
+}
+
+/* Read 1 to max digits; -1 if there are none. */
+static int
+imap_date_num(struct imap_date_in *in, size_t max, int *out)
+{
+	size_t	 n = 0;
 	int	 v = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		v = v * 10 + (p[i] - '0');
+	while (n < max && in->i < in->len && in->p[in->i] >= '0' &&
+	    in->p[in->i] <= '9') {
+		v = v * 10 + (in->p[in->i++] - '0');
+		n++;
 	}
 	*out = v;
+	return n > 0 ? (int)n : -1;
+}
+
+/* Read one character c; -1 if it is not there. */
+static int
+imap_date_char(struct imap_date_in *in, char c)
+{
+	if (in->i >= in->len || in->p[in->i] != c)
+		return -1;
+	in->i++;
 	return 0;
 }
 
-/* Parse "dd-Mon-yyyy hh:mm:ss +zzzz" (day may be " d" or "d"). */
-int
-imap_parse_internaldate(const char *in, size_t len, int64_t *out)
+/* "dd-Mon-yyyy" (day 1 or 2 digits, year 2 or 4); days since the epoch. */
+static int
+imap_date_day(struct imap_date_in *in, int64_t *days)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	char		 s[26];
-	int		 day, mon = -1, year, hh, mm, ss, zh, zm;
-	int64_t		 t;
+	int	 day, mon = -1, year, nd;
 
-	if (len == 25) {
-		s[0] = '0';
-		memcpy(s + 1, in, 25);
-	} else if (len == 26) {
-		memcpy(s, in, 26);
-		if (s[0] == ' ')
-			s[0] = '0';
-	} else
+	imap_date_spaces(in);
+	if (imap_date_num(in, 2, &day) == -1 || imap_date_char(in, '-') == -1 ||
+	    in->len - in->i < 4)
 		return -1;
-	if (s[2] != '-' || s[6] != '-' || s[11] != ' ' || s[14] != ':' ||
-	    s[17] != ':' || s[20] != ' ' || (s[21] != '+' && s[21] != '-'))
-		return -1;
-	for (int i = 0; i < 12; i++) {
-		if (strncasecmp(s + 3, months + 3 * i, 3) == 0)
-			mon = i + 1;
+	for (int m = 0; m < 12; m++) {
+		if (strncasecmp(in->p + in->i, months + 3 * m, 3) == 0)
+			mon = m + 1;
 	}
-	if (mon == -1 || imap_digits(s, 2, &day) == -1 ||
-	    imap_digits(s + 7, 4, &year) == -1 ||
-	    imap_digits(s + 12, 2, &hh) == -1 ||
-	    imap_digits(s + 15, 2, &mm) == -1 ||
-	    imap_digits(s + 18, 2, &ss) == -1 ||
-	    imap_digits(s + 22, 2, &zh) == -1 ||
-	    imap_digits(s + 24, 2, &zm) == -1)
+	in->i += 3;
+	if (mon == -1 || imap_date_char(in, '-') == -1 ||
+	    (nd = imap_date_num(in, 4, &year)) == -1 || nd == 1 || nd == 3)
 		return -1;
-	if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 ||
-	    zm > 59)
+	if (nd == 2)
+		year += year < 70 ? 2000 : 1900;
+	if (day < 1 || day > 31)
 		return -1;
-	t = timeconv_days_from_civil(year, mon, day) * 86400 + hh * 3600 +
-	    mm * 60 + ss;
-	t += (s[21] == '+' ? -1 : 1) * (int64_t)(zh * 3600 + zm * 60);
-	*out = t;
+	*days = timeconv_days_from_civil(year, mon, day);
+	return 0;
+}
+
+/* "hh:mm[:ss]" as seconds of the day. */
+static int
+imap_date_time(struct imap_date_in *in, int64_t *secs)
+{
+	int	 hh, mm, ss = 0;
+
+	if (imap_date_num(in, 2, &hh) == -1 || imap_date_char(in, ':') == -1 ||
+	    imap_date_num(in, 2, &mm) == -1)
+		return -1;
+	if (imap_date_char(in, ':') == 0 && imap_date_num(in, 2, &ss) == -1)
+		return -1;
+	if (hh > 23 || mm > 59 || ss > 60)
+		return -1;
+	*secs = hh * 3600 + mm * 60 + ss;
+	return 0;
+}
+
+/* "+hhmm", "-hhmm", GMT/UT/UTC/Z, or nothing: the offset in seconds. */
+static int
+imap_date_zone(struct imap_date_in *in, int64_t *off)
+{
+	static const char *const utc[] = { "GMT", "UTC", "UT", "Z" };
+	int	 sign, z, nd;
+
+	*off = 0;
+	imap_date_spaces(in);
+	if (in->i == in->len)
+		return 0;
+	if (in->p[in->i] == '+' || in->p[in->i] == '-') {
+		sign = in->p[in->i++] == '+' ? 1 : -1;
+		if ((nd = imap_date_num(in, 4, &z)) != 4 || z % 100 > 59)
+			return -1;
+		*off = sign * (int64_t)((z / 100) * 3600 + (z % 100) * 60);
+		return 0;
+	}
+	for (size_t k = 0; k < sizeof utc / sizeof utc[0]; k++) {
+		size_t	 n = strlen(utc[k]);
+
+		if (in->len - in->i >= n &&
+		    strncasecmp(in->p + in->i, utc[k], n) == 0) {
+			in->i += n;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Parse an INTERNALDATE, leniently. */
+int
+imap_parse_internaldate(const char *p, size_t len, int64_t *out)
+{
+	struct imap_date_in	 in = { p, len, 0 };
+	int64_t			 days, secs, off;
+
+	if (p == NULL || len > 64 || imap_date_day(&in, &days) == -1 ||
+	    !imap_date_spaces(&in) || imap_date_time(&in, &secs) == -1 ||
+	    imap_date_zone(&in, &off) == -1)
+		return -1;
+	imap_date_spaces(&in);
+	if (in.i != len)
+		return -1;
+	*out = days * 86400 + secs - off;
 	return 0;
 }
 

@@ -1,12 +1,17 @@
 /*
  * imap_fetch_batch.c - downloading many messages' headers, newest first.
  *
- * The first IMAP_FIRST_WINDOW newest messages are asked for first and
- * committed on their own, so the first screenful is in the cache after
- * one round trip; the rest follows in batches of IMAP_BATCH_SIZE, with
- * IMAP_BATCH_WINDOW commands in flight at once (RFC 3501 5.5), each batch
- * one cache transaction, with progress reported after each.  Memory holds
- * one response at a time, never the folder.
+ * The first IMAP_FIRST_WINDOW newest messages are asked for first, so
+ * the first screenful is in the cache after one round trip; the rest
+ * follows in batches of IMAP_BATCH_SIZE, with IMAP_BATCH_WINDOW commands
+ * in flight at once (RFC 3501 5.5), with progress reported after each.
+ * Parsed messages are gathered in memory (imap_pend.c) and written in
+ * short transactions whenever the input runs dry or 1,000 are gathered:
+ * no write transaction is ever held while waiting for the server.  Memory
+ * holds one response and at most one such group, never the folder.
+ *
+ * A FETCH that cannot be read (a malformed envelope, a 2 MB subject) is
+ * logged, counted and skipped: one broken message never fails the folder.
  *
  * Three ways to name the messages: a cold download uses sequence numbers
  * (exact counts whatever the UID gaps; FETCH, not UID FETCH, so the server
@@ -37,7 +42,7 @@ struct imap_batch {
 	uint32_t			 max_uid;	/* highest stored */
 	size_t				 done;
 	size_t				 total;
-	bool				 in_txn;
+	struct imap_pend		 pend;
 	const char			*verb;		/* FETCH or UID FETCH */
 	char				**sets;		/* newest first */
 	size_t				 nsets;
@@ -46,37 +51,55 @@ struct imap_batch {
 	size_t				 ntags;
 };
 
-/* Store one FETCH answer of a batch. */
+/* A FETCH of the batch that could not be read: skip the message. */
+static int
+imap_batch_bad(struct imap_batch *bt, struct imap_fetch *f,
+    struct error *err)
+{
+	bool	 ours = (f->have & IMAP_FETCH_UID) && f->uid >= bt->min_uid;
+
+	imap_fetch_unreadable(bt->ia, bt->folder->name, f, err);
+	if (ours)
+		bt->ia->skipped_new++;	/* the count check allows for it */
+	imap_fetch_fini(f);
+	error_clear(err);
+	return ours ? 1 : 2;
+}
+
+/* Keep one FETCH answer of a batch for the next write. */
 static int
 imap_batch_one(void *arg, const struct imap_response *r, struct error *err)
 {
 	struct imap_batch	*bt = arg;
 	struct imap_fetch	 f;
 	struct cache_msg	 m;
-	int			 rc;
+	int			 rc = 1;
 
 	if (!imap_slice_is(r->name, "FETCH") || r->type != IMAP_RESP_UNTAGGED)
 		return 0;
-	if (imap_fetch_parse(r, &f, err) == -1) {
-		err->scope = ERR_SCOPE_FOLDER;
-		return -1;
-	}
-	rc = 1;
+	if (imap_fetch_parse(r, &f, err) == -1)
+		return imap_batch_bad(bt, &f, err);
 	if (!(f.have & IMAP_FETCH_UID))
 		rc = 0;		/* an unsolicited update: pass it on */
-	else if (!(f.have & IMAP_FETCH_ENVELOPE))
-		rc = imap_mbox_flags(bt->ia, bt->folder->id, &f, err);
-	else if (f.uid >= bt->min_uid) {
+	else if (!(f.have & IMAP_FETCH_ENVELOPE)) {
+		/* Another client's flag change: in order with our rows. */
+		if (f.have & IMAP_FETCH_FLAGS)
+			imap_pend_flags(&bt->pend, f.uid,
+			    imap_flags_to_cache(f.flags));
+		rc = 2;
+	} else if (f.uid >= bt->min_uid) {
 		imap_msg_from_fetch(&f, bt->folder->id, &m);
 		if (f.have & IMAP_FETCH_BODY)
 			m.references = imap_references(f.body.p, f.body.len);
-		rc = cache_msg_put(bt->ia->cache, &m, err) == -1 ? -1 : 1;
-		cache_msg_fini(&m);
+		imap_pend_msg(&bt->pend, &m);
 		bt->done++;
 		if (f.uid > bt->max_uid)
 			bt->max_uid = f.uid;
-	}
+	} else
+		rc = 2;
 	imap_fetch_fini(&f);
+	if (rc != 0 && imap_pend_maybe(&bt->pend, err) == -1)
+		return -1;
 	return rc;
 }
 
@@ -95,11 +118,10 @@ imap_batch_send(struct imap_batch *bt, struct error *err)
 	return 0;
 }
 
-/* Await the oldest command in flight and commit its rows. */
+/* Await the oldest command in flight and write its rows. */
 static int
 imap_batch_finish_one(struct imap_batch *bt, struct error *err)
 {
-	struct cache	*cache = bt->ia->cache;
 	char		 tag[16];
 
 	memcpy(tag, bt->tags[0], sizeof tag);
@@ -108,15 +130,11 @@ imap_batch_finish_one(struct imap_batch *bt, struct error *err)
 	if (imap_conn_await(bt->ia->conn, tag, imap_batch_one, bt,
 	    err) == -1)
 		return -1;
-	if (cache_commit(cache, err) == -1)
+	if (imap_pend_flush(&bt->pend, err) == -1)
 		return -1;
-	bt->in_txn = false;
 	account_status(&bt->ia->base, "%s: headers %zu/%zu",
 	    bt->folder->name, bt->done, bt->total > bt->done ? bt->total :
 	    bt->done);
-	if (cache_begin(cache, err) == -1)
-		return -1;
-	bt->in_txn = true;
 	return 0;
 }
 
@@ -127,9 +145,7 @@ imap_batch_run(struct imap_batch *bt, struct error *err)
 	struct error	 e2;
 	int		 rc = -1;
 
-	if (cache_begin(bt->ia->cache, err) == -1)
-		goto out;
-	bt->in_txn = true;
+	imap_pend_init(&bt->pend, bt->ia, bt->folder->id);
 	while (bt->next < bt->nsets || bt->ntags > 0) {
 		while (bt->next < bt->nsets && bt->ntags < IMAP_BATCH_WINDOW) {
 			if (imap_batch_send(bt, err) == -1)
@@ -141,12 +157,10 @@ imap_batch_run(struct imap_batch *bt, struct error *err)
 	rc = 0;
 
 out:
-	if (bt->in_txn) {
-		if (rc == 0 && cache_commit(bt->ia->cache, err) == -1)
-			rc = -1;
-		if (rc == -1)
-			cache_rollback(bt->ia->cache);
-	}
+	/* What arrived before a failure is good: keep it for the resume. */
+	if (rc == -1 && imap_pend_flush(&bt->pend, &e2) == -1)
+		log_info("imap", "%s: %s", bt->folder->name, e2.msg);
+	imap_pend_fini(&bt->pend);
 	if (rc == -1 && bt->ntags > 0 && !imap_conn_broken(bt->ia->conn))
 		(void)imap_conn_drain(bt->ia->conn, NULL, NULL, &e2);
 	for (size_t i = 0; i < bt->nsets; i++)

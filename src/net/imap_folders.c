@@ -8,6 +8,11 @@
  * sent them (modified UTF-7, or UTF-8 once UTF8=ACCEPT is enabled: RFC
  * 6855 3) for later commands, and shown decoded (imap_utf7.c).
  *
+ * The answers are gathered in memory and written in one transaction after
+ * the LIST completed: the cache is never locked while the server is
+ * awaited.  The LIST can be pipelined behind a CREATE/RENAME/DELETE
+ * (imap_folder_ops.c) through imap_list_submit and imap_list_finish.
+ *
  * Roles: INBOX is INBOX; each special-use role goes to the first folder
  * with its attribute; a role no attribute names is guessed from common
  * folder names ("Sent Items", "Deleted Items", "Spam", ...), so Sent,
@@ -29,19 +34,21 @@ struct imap_list_entry {
 	int64_t		 id;
 	unsigned	 attrs;		/* IMAP_LIST_* */
 	unsigned	 use;		/* IMAP_USE_* */
+	unsigned	 cattrs;	/* CACHE_FOLDER_* */
 	enum cache_role	 role;
 };
 
 struct imap_list_ctx {
 	struct imap_account	*ia;
 	struct cache		*cache;
+	char			 tag[16];
 	struct imap_list_entry	*v;
 	size_t			 n;
 	size_t			 cap;
 };
 
-/* Store one LIST response as a cache folder. */
-static int
+/* Keep one LIST response. */
+int
 imap_list_one(void *arg, const struct imap_response *r, struct error *err)
 {
 	struct imap_list_ctx	*ctx = arg;
@@ -75,9 +82,9 @@ imap_list_one(void *arg, const struct imap_response *r, struct error *err)
 	e->delim = l.delim;
 	e->attrs = l.attrs;
 	e->use = l.use;
+	e->cattrs = attrs;
 	ctx->n++;
-	return cache_folder_put(ctx->cache, ctx->ia->base.cache_id, e->remote,
-	    e->name, l.delim, attrs, &e->id, err) == -1 ? -1 : 1;
+	return 1;
 }
 
 /* The last component of a display name. */
@@ -176,47 +183,101 @@ imap_list_store_roles(struct imap_list_ctx *ctx, struct error *err)
 	return 0;
 }
 
+/* Send LIST "" "*" (with SPECIAL-USE when offered); NULL on failure. */
+struct imap_list_ctx *
+imap_list_submit(struct imap_account *ia, struct cache *cache,
+    struct error *err)
+{
+	struct imap_list_ctx	*ctx;
+	const char		*ret = "";
+
+	if ((ia->conn->caps & IMAP_CAP_SPECIAL_USE) &&
+	    (ia->conn->caps & IMAP_CAP_LIST_EXTENDED))
+		ret = " RETURN (SPECIAL-USE)";
+	ctx = xcalloc(1, sizeof *ctx);
+	ctx->ia = ia;
+	ctx->cache = cache;
+	if (imap_conn_submit(ia->conn, ctx->tag, sizeof ctx->tag, err,
+	    "LIST \"\" \"*\"%s", ret) == -1) {
+		free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/* Free what a LIST gathered. */
+void
+imap_list_free(struct imap_list_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	for (size_t i = 0; i < ctx->n; i++) {
+		free(ctx->v[i].remote);
+		free(ctx->v[i].name);
+	}
+	free(ctx->v);
+	free(ctx);
+}
+
+/* Write the listed folders, prune the rest, set roles: one transaction. */
+static int
+imap_list_store(struct imap_list_ctx *ctx, struct error *err)
+{
+	struct imap_account	*ia = ctx->ia;
+	char			**names;
+	int			 rc = -1;
+
+	names = xreallocarray(NULL, ctx->n + 1, sizeof *names);
+	if (cache_begin(ctx->cache, err) == -1)
+		goto out;
+	for (size_t i = 0; i < ctx->n; i++) {
+		names[i] = ctx->v[i].remote;
+		if (cache_folder_put(ctx->cache, ia->base.cache_id,
+		    ctx->v[i].remote, ctx->v[i].name, ctx->v[i].delim,
+		    ctx->v[i].cattrs, &ctx->v[i].id, err) == -1)
+			goto out;
+	}
+	/* No folder at all is a server oddity, not a reason to wipe. */
+	if (ctx->n > 0 && cache_folder_prune(ctx->cache, ia->base.cache_id,
+	    (const char *const *)names, ctx->n, err) == -1)
+		goto out;
+	if (imap_list_store_roles(ctx, err) == -1 ||
+	    cache_commit(ctx->cache, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (rc == -1)
+		cache_rollback(ctx->cache);
+	free(names);
+	return rc;
+}
+
+/* Read the LIST's answers to its end and store them. */
+int
+imap_list_finish(struct imap_list_ctx *ctx, struct error *err)
+{
+	if (imap_conn_await(ctx->ia->conn, ctx->tag, imap_list_one, ctx,
+	    err) == -1)
+		return -1;
+	if (imap_list_store(ctx, err) == -1)
+		return -1;
+	account_status(&ctx->ia->base, "%zu folders", ctx->n);
+	return 0;
+}
+
 /* Refresh the cache's folder list from LIST "" "*". */
 int
 imap_list_folders(struct account *a, struct cache *cache, struct error *err)
 {
 	struct imap_account	*ia = imap_account_get(a);
-	struct imap_list_ctx	 ctx = { ia, cache, NULL, 0, 0 };
-	char			**names = NULL;
-	const char		*ret = "";
-	int			 rc = -1;
+	struct imap_list_ctx	*ctx;
+	int			 rc;
 
 	if (imap_begin(ia, cache, err) == -1)
 		return -1;
-	if ((ia->conn->caps & IMAP_CAP_SPECIAL_USE) &&
-	    (ia->conn->caps & IMAP_CAP_LIST_EXTENDED))
-		ret = " RETURN (SPECIAL-USE)";
-	if (cache_begin(cache, err) == -1)
+	if ((ctx = imap_list_submit(ia, cache, err)) == NULL)
 		return -1;
-	if (imap_conn_run(ia->conn, imap_list_one, &ctx, err,
-	    "LIST \"\" \"*\"%s", ret) == -1)
-		goto out;
-	names = xreallocarray(NULL, ctx.n + 1, sizeof *names);
-	for (size_t i = 0; i < ctx.n; i++)
-		names[i] = ctx.v[i].remote;
-	/* No folder at all is a server oddity, not a reason to wipe. */
-	if (ctx.n > 0 && cache_folder_prune(cache, a->cache_id,
-	    (const char *const *)names, ctx.n, err) == -1)
-		goto out;
-	if (imap_list_store_roles(&ctx, err) == -1 ||
-	    cache_commit(cache, err) == -1)
-		goto out;
-	account_status(a, "%zu folders", ctx.n);
-	rc = 0;
-
-out:
-	if (rc == -1)
-		cache_rollback(cache);
-	for (size_t i = 0; i < ctx.n; i++) {
-		free(ctx.v[i].remote);
-		free(ctx.v[i].name);
-	}
-	free(ctx.v);
-	free(names);
+	rc = imap_list_finish(ctx, err);
+	imap_list_free(ctx);
 	return rc;
 }

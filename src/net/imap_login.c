@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/endpoint.h"
 #include "net/imap_conn.h"
+#include "net/transport.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -32,6 +34,7 @@ imap_conn_greeting(struct imap_conn *c, struct error *err)
 {
 	const struct imap_response	*r = &c->resp;
 
+	imap_conn_progress(c);		/* the greeting has a deadline too */
 	if (imap_conn_read(c, err) == -1)
 		return -1;
 	if (r->type == IMAP_RESP_UNTAGGED && r->status == IMAP_STATUS_OK)
@@ -113,29 +116,23 @@ int
 imap_conn_connect(const struct config_account *cfg, int wake_fd,
     struct imap_conn **out, struct error *err)
 {
-	struct stream_tls_config	 tc = { cfg->tls_ca_file, true };
+	struct transport_endpoint	 ep;
 	struct stream			*s;
 	struct imap_conn		*c;
-	const char			*port = cfg->port;
 
 	*out = NULL;
-	if (port == NULL)
-		port = cfg->security == CONFIG_SEC_IMPLICIT ? "993" : "143";
-	s = stream_tcp_connect(cfg->host, port, cfg->connect_timeout_ms,
-	    wake_fd, err);
+	if (endpoint_from_account(cfg, wake_fd, &ep, err) == -1)
+		return -1;
+	s = transport_connect(&ep, err);
+	endpoint_fini(&ep);		/* the proxy password; ep.tls stays */
 	if (s == NULL)
 		return -1;
-	imap_set_timeout(s, cfg->timeout_ms);
-	if (cfg->security == CONFIG_SEC_IMPLICIT &&
-	    stream_tls_start(&s, cfg->host, &tc, err) == -1) {
-		stream_free(s);
-		return -1;
-	}
 	c = imap_conn_new(s, cfg->host);
+	c->timeout_ms = cfg->timeout_ms;
 	if (imap_conn_greeting(c, err) == -1)
 		goto fail;
 	if (cfg->security == CONFIG_SEC_STARTTLS &&
-	    imap_conn_starttls(c, &tc, err) == -1)
+	    imap_conn_starttls(c, &ep.tls, err) == -1)
 		goto fail;
 	imap_set_timeout(c->s, cfg->timeout_ms);
 	if (!c->have_caps && imap_conn_capability(c, err) == -1)
@@ -236,16 +233,24 @@ imap_auth_plain_cont(struct imap_conn *c, struct buf *resp,
 	return 0;
 }
 
-/* AUTHENTICATE PLAIN (RFC 4616): "\0user\0password", base64. */
+/*
+ * AUTHENTICATE PLAIN (RFC 4616): "\0user\0password", base64.  Both
+ * buffers are reserved at their final size first (and the base64 with
+ * room for the CRLF the continuation form adds), so they never grow:
+ * growing would leave unwiped copies of the secret in freed memory.
+ */
 static int
 imap_auth_plain(struct imap_conn *c, const char *user, const char *pass,
     struct error *err)
 {
 	struct buf	 msg, b64;
+	size_t		 n = strlen(user) + strlen(pass) + 2;
 	int		 rc;
 
 	buf_init(&msg, 0);
 	buf_init(&b64, 0);
+	buf_reserve(&msg, n);
+	buf_reserve(&b64, (n + 2) / 3 * 4 + 2);
 	buf_addc(&msg, '\0');
 	buf_adds(&msg, user);
 	buf_addc(&msg, '\0');
@@ -273,6 +278,8 @@ imap_auth_login(struct imap_conn *c, const char *user, const char *pass,
 
 	buf_init(&u, 0);
 	buf_init(&p, 0);
+	/* Quoted, the password is at most twice as long: never regrown. */
+	buf_reserve(&p, 2 * strlen(pass) + 2);
 	if (c->caps & IMAP_CAP_LOGINDISABLED) {
 		error_set(err, ERR_AUTH, ERR_SCOPE_ACCOUNT,
 		    "%s: server does not allow LOGIN (LOGINDISABLED) and "

@@ -10,10 +10,15 @@
  * needing a resync, which the sync or IDLE does next.  Never crashes on
  * odd data: a malformed update is logged and ignored.
  *
+ * [ALERT] text (RFC 3501 7.1: "MUST be presented to the user") goes to
+ * the account's status line as "ALERT: text", a few per operation (a
+ * server repeating it must not flood the UI); the rest is logged.
+ *
  * The sync state is "v1 uidvalidity=N highestmodseq=M uidnext=K"; the
  * issue-2 form "uidvalidity=N" is still read.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +29,38 @@
 
 /* Beyond this many UIDs, VANISHED is matched against the cached ids. */
 #define IMAP_VANISHED_DIRECT	20000
+/* [ALERT]s shown per operation; text shown of each. */
+#define IMAP_ALERTS_MAX		3
+#define IMAP_ALERT_TEXT_MAX	300
+
+/* Log a FETCH that could not be read and count it. */
+void
+imap_fetch_unreadable(struct imap_account *ia, const char *folder,
+    const struct imap_fetch *f, const struct error *err)
+{
+	ia->unreadable++;
+	if (f->have & IMAP_FETCH_UID)
+		log_warn("imap", "%s: skipping message UID %" PRIu32 ": %s",
+		    folder, f->uid, err->msg);
+	else
+		log_warn("imap", "%s: skipping message %" PRIu32 ": %s",
+		    folder, f->seq, err->msg);
+}
+
+/* Show an [ALERT] (RFC 3501 7.1) on the status line. */
+static void
+imap_mbox_alert(struct imap_account *ia, const struct imap_response *r)
+{
+	int	 len = r->text.len > IMAP_ALERT_TEXT_MAX ? IMAP_ALERT_TEXT_MAX :
+	    (int)r->text.len;
+
+	if (ia->alerts < UINT_MAX)
+		ia->alerts++;
+	if (ia->alerts <= 10 * IMAP_ALERTS_MAX)	/* a flood is not logged */
+		log_info("imap", "ALERT: %.*s", len, r->text.p);
+	if (ia->alerts <= IMAP_ALERTS_MAX)
+		account_status(&ia->base, "ALERT: %.*s", len, r->text.p);
+}
 
 /* Remove every cached message of the folder whose UID is in the set. */
 static int
@@ -87,7 +124,11 @@ imap_mbox_vanished(struct imap_account *ia, int64_t folder_id,
 		    "malformed VANISHED");
 	if (imap_set_parse(imap_value_slice(set), &v, &n, err) == -1)
 		return -1;
-	rc = imap_mbox_remove_set(ia, folder_id, v, n, &removed, err);
+	/* One short transaction (the response is already read). */
+	if ((rc = cache_begin(ia->cache, err)) == 0 &&
+	    ((rc = imap_mbox_remove_set(ia, folder_id, v, n, &removed,
+	    err)) == -1 || (rc = cache_commit(ia->cache, err)) == -1))
+		cache_rollback(ia->cache);
 	if (!earlier && ia->conn != NULL) {
 		/* Not EARLIER: it replaces EXPUNGE, EXISTS shrinks (3.2.10). */
 		uint64_t	 c = imap_set_count(v, n);
@@ -149,6 +190,10 @@ imap_mbox_unsolicited(void *arg, const struct imap_response *r,
 {
 	struct imap_account	*ia = arg;
 
+	if (r->status != IMAP_STATUS_NONE && imap_slice_is(r->code, "ALERT")) {
+		imap_mbox_alert(ia, r);
+		return r->type == IMAP_RESP_UNTAGGED ? 1 : 0;
+	}
 	if (r->type != IMAP_RESP_UNTAGGED || r->status != IMAP_STATUS_NONE)
 		return 0;
 	if (r->has_number && imap_slice_is(r->name, "EXISTS")) {

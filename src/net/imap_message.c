@@ -206,10 +206,15 @@ imap_body_one(void *arg, const struct imap_response *r, struct error *err)
 	imap_msg_from_fetch(&f, ctx->folder->id, &m);
 	m.references = imap_references(f.body.p, imap_header_len(f.body.p,
 	    f.body.len));
-	if (cache_msg_put(ctx->cache, &m, err) == 0 &&
-	    cache_body_put(ctx->cache, m.id, f.body.p, f.body.len, err) == 0) {
-		ctx->done = true;
-		rc = 1;
+	/* Row and body in one short transaction: both or neither. */
+	if (cache_begin(ctx->cache, err) == 0) {
+		if (cache_msg_put(ctx->cache, &m, err) == 0 &&
+		    cache_body_put(ctx->cache, m.id, f.body.p, f.body.len,
+		    err) == 0 && cache_commit(ctx->cache, err) == 0) {
+			ctx->done = true;
+			rc = 1;
+		} else
+			cache_rollback(ctx->cache);
 	}
 	cache_msg_fini(&m);
 	imap_fetch_fini(&f);
@@ -307,7 +312,7 @@ imap_store_chunk(struct imap_account *ia, const char *set, unsigned add,
 
 /* Record flags the server accepted in the cache (rows may be gone). */
 static int
-imap_store_cache(struct cache *cache, const struct cache_folder *folder,
+imap_store_cache_rows(struct cache *cache, const struct cache_folder *folder,
     const char *const *ids, size_t n, unsigned add, unsigned remove,
     struct error *err)
 {
@@ -322,6 +327,22 @@ imap_store_cache(struct cache *cache, const struct cache_folder *folder,
 		cache_msg_fini(&m);
 		if (rc == -1)
 			return -1;
+	}
+	return 0;
+}
+
+/* The same, in one short transaction (the server has answered). */
+static int
+imap_store_cache(struct cache *cache, const struct cache_folder *folder,
+    const char *const *ids, size_t n, unsigned add, unsigned remove,
+    struct error *err)
+{
+	if (cache_begin(cache, err) == -1)
+		return -1;
+	if (imap_store_cache_rows(cache, folder, ids, n, add, remove,
+	    err) == -1 || cache_commit(cache, err) == -1) {
+		cache_rollback(cache);
+		return -1;
 	}
 	return 0;
 }
@@ -352,16 +373,20 @@ imap_store_flags(struct account *a, const struct cache_folder *folder,
 	    imap_select(ia, folder, err) == -1)
 		return -1;
 	buf_init(&set, 0);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0, first = 0; i < n; i++) {
 		imap_uid_parse(ids[i], &uid);
 		buf_printf(&set, "%s%" PRIu32, set.len > 0 ? "," : "", uid);
 		if ((i + 1) % IMAP_STORE_CHUNK != 0 && i + 1 < n)
 			continue;
-		if (imap_store_chunk(ia, set.data, add, remove, err) == -1)
+		/* Each chunk the server accepted is recorded at once. */
+		if (imap_store_chunk(ia, set.data, add, remove, err) == -1 ||
+		    imap_store_cache(cache, folder, ids + first, i + 1 - first,
+		    add, remove, err) == -1)
 			goto out;
 		buf_reset(&set);
+		first = i + 1;
 	}
-	rc = imap_store_cache(cache, folder, ids, n, add, remove, err);
+	rc = 0;
 
 out:
 	buf_fini(&set);

@@ -143,7 +143,25 @@ struct imap_copy_ctx {
 	const struct cache_folder	*to;
 };
 
-/* "* OK [COPYUID ...]" during UID MOVE (RFC 6851 4.3). */
+/*
+ * EXPUNGE and VANISHED answering an expunge or a move: the command's own
+ * answer (one per message: a mass expunge is progress, not a flood),
+ * applied to the cache as any such update is.
+ */
+static int
+imap_ops_gone_one(void *arg, const struct imap_response *r,
+    struct error *err)
+{
+	struct imap_account	*ia = arg;
+
+	if (r->type != IMAP_RESP_UNTAGGED || r->status != IMAP_STATUS_NONE ||
+	    (!(r->has_number && imap_slice_is(r->name, "EXPUNGE")) &&
+	    !imap_slice_is(r->name, "VANISHED")))
+		return 0;
+	return imap_mbox_unsolicited(ia, r, err) == -1 ? -1 : 1;
+}
+
+/* "* OK [COPYUID ...]" during UID MOVE (RFC 6851 4.3), and expunges. */
 static int
 imap_ops_move_one(void *arg, const struct imap_response *r,
     struct error *err)
@@ -151,7 +169,7 @@ imap_ops_move_one(void *arg, const struct imap_response *r,
 	struct imap_copy_ctx	*ctx = arg;
 
 	if (r->status != IMAP_STATUS_OK || !imap_slice_is(r->code, "COPYUID"))
-		return 0;
+		return imap_ops_gone_one(ctx->ia, r, err);
 	if (imap_ops_copyuid(ctx->ia, ctx->from, ctx->to, r->code_args,
 	    err) == -1)
 		return -1;
@@ -178,9 +196,17 @@ static int
 imap_ops_remove(struct imap_account *ia, int64_t folder_id,
     const char *const *ids, size_t n, struct error *err)
 {
+	if (cache_begin(ia->cache, err) == -1)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
-		if (cache_msg_remove(ia->cache, folder_id, ids[i], err) == -1)
+		if (cache_msg_remove(ia->cache, folder_id, ids[i], err) == -1) {
+			cache_rollback(ia->cache);
 			return -1;
+		}
+	}
+	if (cache_commit(ia->cache, err) == -1) {
+		cache_rollback(ia->cache);
+		return -1;
 	}
 	ia->changed = true;
 	return 0;
@@ -251,9 +277,9 @@ imap_ops_move_uidplus(struct imap_account *ia,
 		(void)imap_conn_await(ia->conn, t1, NULL, NULL, &e2);
 		return -1;
 	}
-	rc = imap_conn_await(ia->conn, t1, NULL, NULL, err);
-	if (imap_conn_await(ia->conn, t2, NULL, NULL, rc == 0 ? err :
-	    &e2) == -1)
+	rc = imap_conn_await(ia->conn, t1, imap_ops_gone_one, ia, err);
+	if (imap_conn_await(ia->conn, t2, imap_ops_gone_one, ia, rc == 0 ?
+	    err : &e2) == -1)
 		rc = -1;
 	return rc;
 }
@@ -322,10 +348,11 @@ imap_expunge(struct account *a, const struct cache_folder *folder,
 	    err) == -1)
 		goto out;
 	if (ia->conn->caps & IMAP_CAP_UIDPLUS)
-		rc = imap_conn_run(ia->conn, NULL, NULL, err,
+		rc = imap_conn_run(ia->conn, imap_ops_gone_one, ia, err,
 		    "UID EXPUNGE %s", set.data);
 	else
-		rc = imap_conn_run(ia->conn, NULL, NULL, err, "EXPUNGE");
+		rc = imap_conn_run(ia->conn, imap_ops_gone_one, ia, err,
+		    "EXPUNGE");
 	if (rc == 0)
 		rc = imap_ops_remove(ia, folder->id, ids, n, err);
 	if (rc == 0)

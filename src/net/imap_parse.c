@@ -478,6 +478,73 @@ out:
 	return rc;
 }
 
+/* The UID of a top-level "UID n" item in a FETCH's first line, or 0. */
+static uint32_t
+imap_salvage_uid(const char *p, size_t len)
+{
+	struct imap_slice	 d;
+	uint64_t		 n;
+	unsigned		 depth = 1;
+	bool			 quoted = false;
+
+	for (size_t i = 0; i < len && p[i] != '\n' && depth > 0; i++) {
+		if (quoted) {
+			if (p[i] == '\\' && i + 1 < len)
+				i++;
+			else if (p[i] == '"')
+				quoted = false;
+			continue;
+		}
+		if (p[i] == '"')
+			quoted = true;
+		else if (p[i] == '(')
+			depth++;
+		else if (p[i] == ')')
+			depth--;
+		else if (depth == 1 && (i == 0 || p[i - 1] == ' ' ||
+		    p[i - 1] == '(') && i + 4 < len &&
+		    strncasecmp(p + i, "UID ", 4) == 0) {
+			d.p = p + i + 4;
+			for (d.len = 0; i + 4 + d.len < len &&
+			    p[i + 4 + d.len] >= '0' && p[i + 4 + d.len] <= '9';
+			    d.len++)
+				;
+			if (imap_parse_number(d, UINT32_MAX, &n) == 0 && n > 0)
+				return (uint32_t)n;
+		}
+	}
+	return 0;
+}
+
+/* A framed "* n FETCH (" that could not be read: keep n and its UID. */
+int
+imap_parse_salvage(const char *p, size_t len, struct imap_response *r)
+{
+	struct imap_slice	 num;
+	uint64_t		 n;
+	size_t			 i = 2;
+
+	memset(r, 0, sizeof *r);
+	r->args.type = IMAP_V_LIST;
+	if (len < 2 || p[0] != '*' || p[1] != ' ')
+		return -1;
+	num.p = p + i;
+	while (i < len && p[i] >= '0' && p[i] <= '9')
+		i++;
+	num.len = (size_t)(p + i - num.p);
+	if (imap_parse_number(num, UINT32_MAX, &n) == -1 || len - i < 8 ||
+	    strncasecmp(p + i, " FETCH (", 8) != 0)
+		return -1;
+	r->type = IMAP_RESP_UNTAGGED;
+	r->has_number = true;
+	r->number = (uint32_t)n;
+	r->name.p = p + i + 1;
+	r->name.len = 5;
+	r->bad = true;
+	r->bad_uid = imap_salvage_uid(p + i + 8, len - i - 8);
+	return 0;
+}
+
 /* Free what a parsed response owns. */
 void
 imap_response_fini(struct imap_response *r)

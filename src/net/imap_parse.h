@@ -43,21 +43,38 @@ struct imap_slice {
 	size_t		 len;
 };
 
-/* Where the framer stands inside a response that is not complete yet. */
+/*
+ * Where the framer stands inside a response that is not complete yet.
+ *
+ * Literals are judged as they are announced: one that follows a body item
+ * (BODY[...]<n>, BINARY[...], RFC822...) may have up to IMAP_BODY_MAX
+ * bytes; any other (a subject, an address, a mailbox name) more than
+ * IMAP_LITERAL_MAX is never held: the framer asks the caller to drop its
+ * bytes as they arrive (return 2), so the stream stays in step while
+ * memory stays bounded, and the response is marked truncated.
+ */
 struct imap_frame {
-	size_t	 pos;		/* start of the current line segment */
-	size_t	 scan;		/* where to resume looking for LF */
+	size_t		 pos;		/* start of the current line segment */
+	size_t		 scan;		/* where to resume looking for LF */
+	size_t		 drop_at;	/* where bytes to drop start */
+	uint64_t	 drop_left;	/* literal bytes still to drop */
+	uint64_t	 dropped;	/* literal bytes dropped so far */
+	bool		 truncated;	/* the last response lost a literal */
 };
 
 void	 imap_frame_init(struct imap_frame *);
 /*
  * Look for the end of the first response in buf (len bytes, which grow
  * between calls while the frame state is kept).  1 with *resp_len set when
- * a whole response is there (the frame resets itself), 0 if more bytes are
- * needed, -1 on a bound exceeded or a malformed literal header.
+ * a whole response is there (the frame resets itself; fr->truncated says
+ * whether literal bytes were dropped from it), 0 if more bytes are needed,
+ * 2 when the caller must remove min(fr->drop_left, len - fr->drop_at)
+ * bytes at buf + fr->drop_at (then imap_frame_dropped and call again), -1
+ * on a bound exceeded or a malformed literal header.
  */
 int	 imap_frame_next(struct imap_frame *, const char *buf, size_t len,
 	     size_t *resp_len, struct error *);
+void	 imap_frame_dropped(struct imap_frame *, size_t n);
 
 enum imap_value_type {
 	IMAP_V_NIL = 0,
@@ -103,6 +120,13 @@ struct imap_response {
 	uint32_t		 number;
 	struct imap_slice	 name;		/* EXISTS, FETCH, LIST, ... */
 	struct imap_value	 args;		/* the rest, as a list */
+	/*
+	 * A "* n FETCH" that was framed but could not be read (malformed,
+	 * or a literal dropped): only number and bad_uid (0: not found) are
+	 * set; imap_fetch_parse fails on it with ERR_SCOPE_MESSAGE.
+	 */
+	bool			 bad;
+	uint32_t		 bad_uid;
 };
 
 /*
@@ -112,6 +136,12 @@ struct imap_response {
 int	 imap_parse_response(const char *p, size_t len, struct imap_response *,
 	     struct error *);
 void	 imap_response_fini(struct imap_response *);
+/*
+ * For a framed response the parser refused: if it starts "* n FETCH (",
+ * fill r as a bad FETCH (the UID taken from a top-level "UID n" item of
+ * its first line, if there is one) and return 0; -1 otherwise.
+ */
+int	 imap_parse_salvage(const char *p, size_t len, struct imap_response *);
 
 /* Case-insensitive comparison of a slice (or atom value) with a string. */
 bool	 imap_slice_is(struct imap_slice, const char *);
@@ -184,12 +214,23 @@ struct imap_fetch {
 	struct imap_slice	 body;		/* the first body section */
 };
 
-/* Read a "* n FETCH (...)" response; unknown items are skipped. */
+/*
+ * Read a "* n FETCH (...)" response; unknown items are skipped, sloppy
+ * ones (an INTERNALDATE or RFC822.SIZE that does not parse, addresses
+ * with missing or extra fields, atoms where strings belong) are read as
+ * far as they make sense.  On failure (ERR_SCOPE_MESSAGE) f->seq is set,
+ * and f->uid with IMAP_FETCH_UID when the response named one.
+ */
 int	 imap_fetch_parse(const struct imap_response *, struct imap_fetch *,
 	     struct error *);
 void	 imap_fetch_fini(struct imap_fetch *);
 
-/* Parse an INTERNALDATE ("17-Jul-1996 02:44:25 -0700"); -1 if malformed. */
+/*
+ * Parse an INTERNALDATE ("17-Jul-1996 02:44:25 -0700"), leniently: a day
+ * of one or two digits with or without a leading space, any run of
+ * spaces, seconds or zone missing (UTC), a zone named GMT/UT/UTC/Z, a
+ * two-digit year; -1 if it is not a date.
+ */
 int	 imap_parse_internaldate(const char *, size_t, int64_t *);
 
 /* LIST attributes we keep (RFC 3501 section 7.2.2, RFC 5258). */

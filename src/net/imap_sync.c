@@ -16,6 +16,11 @@
  *   count check below finds them.
  * - neither: the UID diff (imap_uiddiff.c).
  *
+ * An already selected folder is selected again all the same: that is what
+ * makes the server report what changed since (new mail included).  Flag
+ * changes are gathered in memory and written in short transactions
+ * (imap_pend.c); no transaction is open while the server is awaited.
+ *
  * Last, the cached count is compared with EXISTS; if they differ (an
  * expunge CONDSTORE cannot report, an update that arrived out of order) a
  * UID diff repairs the folder.  The state is written only after a
@@ -37,7 +42,32 @@ struct imap_resync {
 	bool				 have;		/* st is usable */
 	bool				 skipped;	/* an update not applied */
 	uint32_t			 max_uid;
+	struct imap_pend		 pend;
 };
+
+/* A FETCH with flags for the folder being resynced: gather it. */
+static int
+imap_resync_fetch(struct imap_resync *rs, const struct imap_response *r,
+    struct error *err)
+{
+	struct imap_fetch	 f;
+
+	if (imap_fetch_parse(r, &f, err) == -1) {
+		imap_fetch_unreadable(rs->ia, rs->folder->name, &f, err);
+		imap_fetch_fini(&f);
+		error_clear(err);
+		rs->skipped = true;	/* a UID diff puts it right */
+		return 2;
+	}
+	if (!(f.have & IMAP_FETCH_UID) || !(f.have & IMAP_FETCH_FLAGS)) {
+		imap_fetch_fini(&f);
+		rs->skipped = true;
+		return 0;		/* not ours: the unsolicited handler's */
+	}
+	imap_pend_flags(&rs->pend, f.uid, imap_flags_to_cache(f.flags));
+	imap_fetch_fini(&f);
+	return imap_pend_maybe(&rs->pend, err) == -1 ? -1 : 1;
+}
 
 /* VANISHED (EARLIER) and FETCH flags while the folder is (re)selected. */
 static int
@@ -45,8 +75,6 @@ imap_resync_select_one(void *arg, const struct imap_response *r,
     struct error *err)
 {
 	struct imap_resync	*rs = arg;
-	struct imap_fetch	 f;
-	int			 rc;
 
 	if (r->type != IMAP_RESP_UNTAGGED || (!imap_slice_is(r->name,
 	    "VANISHED") && !imap_slice_is(r->name, "FETCH")))
@@ -54,34 +82,31 @@ imap_resync_select_one(void *arg, const struct imap_response *r,
 	/* Before this mailbox's UIDVALIDITY: another mailbox's, or unsafe. */
 	if (!rs->have || rs->ia->conn->uidvalidity != rs->st.uidvalidity) {
 		rs->skipped = true;
-		return 1;
+		return 0;
 	}
-	if (imap_slice_is(r->name, "VANISHED"))
-		return imap_mbox_vanished(rs->ia, rs->folder->id, r, err) ==
-		    -1 ? -1 : 1;
-	if (imap_fetch_parse(r, &f, err) == -1)
+	if (imap_slice_is(r->name, "FETCH"))
+		return imap_resync_fetch(rs, r, err);
+	/* Flags gathered so far come before the removal. */
+	if (imap_pend_flush(&rs->pend, err) == -1 ||
+	    imap_mbox_vanished(rs->ia, rs->folder->id, r, err) == -1)
 		return -1;
-	if ((rc = imap_mbox_flags(rs->ia, rs->folder->id, &f, err)) == 0)
-		rs->skipped = true;
-	imap_fetch_fini(&f);
-	return rc == -1 ? -1 : 1;
+	return 1;
 }
 
-/* Select the folder, applying what QRESYNC reports, in a transaction. */
+/* Select the folder, applying what QRESYNC reports. */
 static int
 imap_resync_select(struct imap_resync *rs, struct error *err)
 {
-	struct cache	*cache = rs->ia->cache;
+	struct error	 e2;
+	int		 rc;
 
-	if (cache_begin(cache, err) == -1)
-		return -1;
-	if (imap_select_full(rs->ia, rs->folder, rs->have ? &rs->st : NULL,
-	    imap_resync_select_one, rs, err) == -1 ||
-	    cache_commit(cache, err) == -1) {
-		cache_rollback(cache);
-		return -1;
-	}
-	return 0;
+	imap_pend_init(&rs->pend, rs->ia, rs->folder->id);
+	rc = imap_select_full(rs->ia, rs->folder, rs->have ? &rs->st : NULL,
+	    imap_resync_select_one, rs, err);
+	if (imap_pend_flush(&rs->pend, rc == 0 ? err : &e2) == -1)
+		rc = -1;
+	imap_pend_fini(&rs->pend);
+	return rc;
 }
 
 /* Compare the stored UIDVALIDITY; clear the folder if it changed. */
@@ -119,36 +144,30 @@ imap_resync_changed_one(void *arg, const struct imap_response *r,
     struct error *err)
 {
 	struct imap_resync	*rs = arg;
-	struct imap_fetch	 f;
-	int			 rc;
 
 	if (!imap_slice_is(r->name, "FETCH"))
 		return 0;
-	if (imap_fetch_parse(r, &f, err) == -1)
-		return -1;
-	rc = imap_mbox_flags(rs->ia, rs->folder->id, &f, err);
-	imap_fetch_fini(&f);
-	return rc;
+	return imap_resync_fetch(rs, r, err);
 }
 
 /* CONDSTORE without QRESYNC: the flags changed since the stored modseq. */
 static int
 imap_resync_condstore(struct imap_resync *rs, struct error *err)
 {
-	struct cache	*cache = rs->ia->cache;
+	struct error	 e2;
+	int		 rc;
 
 	if (rs->ia->conn->highestmodseq == rs->st.highestmodseq ||
 	    rs->ia->conn->exists == 0)
 		return 0;
-	if (cache_begin(cache, err) == -1)
-		return -1;
-	if (imap_conn_run(rs->ia->conn, imap_resync_changed_one, rs, err,
+	imap_pend_init(&rs->pend, rs->ia, rs->folder->id);
+	rc = imap_conn_run(rs->ia->conn, imap_resync_changed_one, rs, err,
 	    "UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE %" PRIu64 ")",
-	    rs->st.highestmodseq) == -1 || cache_commit(cache, err) == -1) {
-		cache_rollback(cache);
-		return -1;
-	}
-	return 0;
+	    rs->st.highestmodseq);
+	if (imap_pend_flush(&rs->pend, rc == 0 ? err : &e2) == -1)
+		rc = -1;
+	imap_pend_fini(&rs->pend);
+	return rc;
 }
 
 /* Download messages with UIDs from the stored UIDNEXT up. */
@@ -199,7 +218,9 @@ imap_resync_check(struct imap_resync *rs, int64_t *total, struct error *err)
 	if (cache_msg_count(rs->ia->cache, rs->folder->id, total, &unread,
 	    err) == -1)
 		return -1;
-	if (*total == (int64_t)rs->ia->conn->exists)
+	/* Messages that could not be read are missing, not out of step. */
+	if (*total + (int64_t)rs->ia->skipped_new ==
+	    (int64_t)rs->ia->conn->exists)
 		return 0;
 	log_info("imap", "%s: %" PRId64 " cached but %" PRIu32 " on the "
 	    "server: repairing by UID", rs->folder->remote_name, *total,
@@ -249,6 +270,7 @@ imap_sync_folder(struct account *a, const struct cache_folder *folder,
 	rs.have = imap_state_parse(old, &rs.st) == 0;
 	free(old);
 	rs.ia->need_sync = false;
+	rs.ia->unreadable = rs.ia->skipped_new = 0;
 	if (imap_resync_select(&rs, err) == -1)
 		return -1;
 	if (rs.ia->conn->uidvalidity == 0) {
@@ -265,8 +287,13 @@ imap_sync_folder(struct account *a, const struct cache_folder *folder,
 	if (rs.ia->conn->uidvalidity != 0 && imap_resync_save(&rs, err) == -1)
 		return -1;
 	rs.ia->synced_exists = rs.ia->conn->exists;
-	rs.ia->need_sync = total != (int64_t)rs.ia->conn->exists;
+	rs.ia->need_sync = total + (int64_t)rs.ia->skipped_new !=
+	    (int64_t)rs.ia->conn->exists;
 	account_status(a, "%s: headers %" PRId64 "/%" PRId64, folder->name,
 	    total, total);
+	if (rs.ia->unreadable > 0)
+		account_status(a, "%s: %zu message%s could not be read",
+		    folder->name, rs.ia->unreadable,
+		    rs.ia->unreadable == 1 ? "" : "s");
 	return 0;
 }

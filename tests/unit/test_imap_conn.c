@@ -1,6 +1,8 @@
 /*
  * test_imap_conn.c - the IMAP connection against a scripted server:
- * greeting, STARTTLS, login choices, redaction, errors.
+ * greeting, STARTTLS, login choices, redaction, errors; and its input
+ * side: literals judged as announced (big ones dropped unless a body),
+ * unreadable FETCHes salvaged, the buffer given back after a big one.
  */
 #include <check.h>
 #include <stdio.h>
@@ -467,6 +469,235 @@ START_TEST(test_quote)
 }
 END_TEST
 
+START_TEST(test_frame_body_literals)
+{
+	static const struct {
+		const char	*head;
+		bool		 body;
+	} cases[] = {
+		{ "* 1 FETCH (UID 1 BODY[] {2000000}\r\n", true },
+		{ "* 1 FETCH (BODY[HEADER.FIELDS (A B)]<0> {2000000}\r\n",
+		    true },
+		{ "* 1 FETCH (BINARY[1] {2000000}\r\n", true },
+		{ "* 1 FETCH (RFC822.TEXT {2000000}\r\n", true },
+		{ "* 1 FETCH (rfc822 {2000000+}\r\n", true },
+		{ "* 1 FETCH (UID 1 ENVELOPE (\"d\" {2000000}\r\n", false },
+		{ "* 1 FETCH (X-BODY[] {2000000}\r\n", false },
+		{ "* LIST () \"/\" {2000000}\r\n", false },
+		{ "* 1 FETCH (RFC822X {2000000}\r\n", false },
+	};
+	struct imap_frame	 fr;
+	struct error		 err;
+	size_t			 n, len;
+	int			 r;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		len = strlen(cases[i].head);
+		imap_frame_init(&fr);
+		r = imap_frame_next(&fr, cases[i].head, len, &n, &err);
+		if (cases[i].body) {
+			/* Held: the caller reads on. */
+			ck_assert_msg(r == 0 && fr.drop_left == 0, "%s",
+			    cases[i].head);
+			continue;
+		}
+		/* Not a body: dropped as announced, never buffered. */
+		ck_assert_msg(r == 0 && fr.drop_left == 2000000 &&
+		    fr.drop_at == len, "%s", cases[i].head);
+	}
+}
+END_TEST
+
+START_TEST(test_frame_drops_big_literal)
+{
+	static const char head[] =
+	    "* 7 FETCH (UID 9 ENVELOPE (NIL {3000000}\r\n";
+	static const char tail[] = " NIL NIL NIL NIL NIL NIL NIL NIL))\r\n"
+	    "a1 OK\r\n";
+	struct imap_frame	 fr;
+	struct imap_response	 r;
+	struct error		 err;
+	char			 buf[256];
+	size_t			 len, n, fed = 0;
+	int			 rc;
+
+	/* The literal arrives in 64 KiB pieces, each cut out at once. */
+	imap_frame_init(&fr);
+	len = strlen(head);
+	memcpy(buf, head, len);
+	ck_assert_int_eq(imap_frame_next(&fr, buf, len, &n, &err), 0);
+	while (fed < 3000000) {
+		size_t	 k = 3000000 - fed > 65536 ? 65536 : 3000000 - fed;
+
+		ck_assert_uint_eq(len, fr.drop_at);
+		/* (The bytes themselves do not matter: only how many.) */
+		ck_assert_int_eq(imap_frame_next(&fr, buf, len + k, &n, &err),
+		    2);
+		imap_frame_dropped(&fr, k);
+		fed += k;
+	}
+	memcpy(buf + len, tail, sizeof tail - 1);
+	len += sizeof tail - 1;
+	rc = imap_frame_next(&fr, buf, len, &n, &err);
+	ck_assert_int_eq(rc, 1);
+	ck_assert(fr.truncated);
+	ck_assert_uint_eq(n, len - strlen("a1 OK\r\n"));
+	/* What is left is a FETCH that cannot be read: seq and UID kept. */
+	ck_assert_int_eq(imap_parse_salvage(buf, n, &r), 0);
+	ck_assert(r.bad);
+	ck_assert_uint_eq(r.number, 7);
+	ck_assert_uint_eq(r.bad_uid, 9);
+	imap_response_fini(&r);
+	ck_assert_int_eq(imap_frame_next(&fr, buf + n, len - n, &n, &err), 1);
+	ck_assert(!fr.truncated);
+	/* Dropping is bounded too: not more than a body's worth. */
+	imap_frame_init(&fr);
+	fr.dropped = IMAP_BODY_MAX - 1999999;
+	len = strlen(head);
+	ck_assert_int_eq(imap_frame_next(&fr, head, len, &n, &err), -1);
+	ck_assert_int_eq(err.code, ERR_TOOBIG);
+}
+END_TEST
+
+START_TEST(test_salvage)
+{
+	static const struct {
+		const char	*in;
+		int		 rc;
+		uint32_t	 seq;
+		uint32_t	 uid;
+	} cases[] = {
+		{ "* 3 FETCH (UID 12 ENVELOPE (\"((\"\r\n", 0, 3, 12 },
+		{ "* 3 FETCH (FLAGS (UID 5) UID 6 X\r\n", 0, 3, 6 },
+		{ "* 3 FETCH (ENVELOPE (\"a UID 5\" (\r\n", 0, 3, 0 },
+		{ "* 3 FETCH (XUID 5 UID 0 uid 8)\r\n", 0, 3, 8 },
+		{ "* 3 FETCH (UID 99999999999)\r\n", 0, 3, 0 },
+		{ "* 3 EXISTS\r\n", -1, 0, 0 },
+		{ "a1 OK (\r\n", -1, 0, 0 },
+		{ "* FETCH (UID 1)\r\n", -1, 0, 0 },
+	};
+	struct imap_response	 r;
+	struct imap_fetch	 f;
+	struct error		 err;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char	*in = cases[i].in;
+
+		ck_assert_int_eq(imap_parse_salvage(in, strlen(in), &r),
+		    cases[i].rc);
+		if (cases[i].rc == 0) {
+			ck_assert_uint_eq(r.number, cases[i].seq);
+			ck_assert_uint_eq(r.bad_uid, cases[i].uid);
+			ck_assert_int_eq(imap_fetch_parse(&r, &f, &err), -1);
+			ck_assert_int_eq(err.scope, ERR_SCOPE_MESSAGE);
+			ck_assert_uint_eq(f.uid, cases[i].uid);
+		}
+		imap_response_fini(&r);
+	}
+}
+END_TEST
+
+/* A FETCH response with a literal of n bytes after head; caller frees. */
+static char *
+big_fetch(const char *head, size_t n, const char *tail)
+{
+	struct buf	 b;
+	char		*fill = xmalloc(n);
+
+	memset(fill, 'q', n);
+	buf_init(&b, 0);
+	buf_printf(&b, "%s{%zu}\r\n", head, n);
+	buf_add(&b, fill, n);
+	buf_adds(&b, tail);
+	free(fill);
+	return buf_take(&b);
+}
+
+struct big_seen {
+	struct imap_conn	*c;
+	size_t			 cap;
+	uint32_t		 uid;
+	bool			 bad;
+};
+
+/* Note what a FETCH handler sees of an oversized envelope literal. */
+static int
+big_one(void *arg, const struct imap_response *r, struct error *err)
+{
+	struct big_seen	*bs = arg;
+
+	(void)err;
+	bs->cap = bs->c->in.cap;
+	bs->bad = r->bad;
+	bs->uid = r->bad_uid;
+	return 1;
+}
+
+START_TEST(test_buffer_shrinks)
+{
+	const char		*script[] = {
+		"* OK [CAPABILITY IMAP4rev1] hi\r\n", NULL,
+		"a2 OK\r\n", NULL
+	};
+	struct imap_conn	*c = NULL;
+	struct big_seen		 bs;
+	struct error		 err;
+	char			*big;
+
+	big = big_fetch("* 1 FETCH (UID 1 BODY[] ", 10 * 1024 * 1024,
+	    ")\r\na1 OK\r\n");
+	script[1] = big;
+	cfg_reset(CONFIG_SEC_NONE);
+	mock_start(script, 0);
+	ck_assert_int_eq(imap_conn_connect(&cfg, -1, &c, &err), 0);
+	memset(&bs, 0, sizeof bs);
+	bs.c = c;
+	ck_assert_int_eq(imap_conn_run(c, big_one, &bs, &err, "FETCH 1 "
+	    "BODY[]"), 0);
+	ck_assert_uint_ge(bs.cap, 10 * 1024 * 1024);
+	ck_assert(!bs.bad);
+	/* Once it is used, the next response gives the memory back. */
+	ck_assert_uint_lt(c->in.cap, 1024 * 1024);
+	ck_assert_int_eq(imap_conn_run(c, NULL, NULL, &err, "NOOP"), 0);
+	ck_assert_uint_lt(c->in.cap, 1024 * 1024);
+	imap_conn_free(c);
+	free(big);
+}
+END_TEST
+
+START_TEST(test_big_envelope_literal_not_held)
+{
+	const char		*script[] = {
+		"* OK [CAPABILITY IMAP4rev1] hi\r\n", NULL,
+		"a2 OK\r\n", NULL
+	};
+	struct imap_conn	*c = NULL;
+	struct big_seen		 bs;
+	struct error		 err;
+	char			*big;
+
+	big = big_fetch("* 4 FETCH (UID 3 ENVELOPE (NIL ", 8 * 1024 * 1024,
+	    " NIL NIL NIL NIL NIL NIL NIL NIL))\r\na1 OK\r\n");
+	script[1] = big;
+	cfg_reset(CONFIG_SEC_NONE);
+	mock_start(script, 64 * 1024);
+	ck_assert_int_eq(imap_conn_connect(&cfg, -1, &c, &err), 0);
+	memset(&bs, 0, sizeof bs);
+	bs.c = c;
+	ck_assert_int_eq(imap_conn_run(c, big_one, &bs, &err, "FETCH 4 "
+	    "ENVELOPE"), 0);
+	/* Handed out as a bad FETCH; the 8 MiB never sat in the buffer. */
+	ck_assert(bs.bad);
+	ck_assert_uint_eq(bs.uid, 3);
+	ck_assert_uint_lt(bs.cap, 1024 * 1024);
+	/* And the stream is still in step. */
+	ck_assert_int_eq(imap_conn_run(c, NULL, NULL, &err, "NOOP"), 0);
+	ck_assert(!imap_conn_broken(c));
+	imap_conn_free(c);
+	free(big);
+}
+END_TEST
+
 /* The suite. */
 static Suite *
 imap_conn_suite(void)
@@ -487,6 +718,11 @@ imap_conn_suite(void)
 	tcase_add_test(tc, test_untagged_anytime);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_quote);
+	tcase_add_test(tc, test_buffer_shrinks);
+	tcase_add_test(tc, test_big_envelope_literal_not_held);
+	tcase_add_test(tc, test_frame_body_literals);
+	tcase_add_test(tc, test_frame_drops_big_literal);
+	tcase_add_test(tc, test_salvage);
 	suite_add_tcase(s, tc);
 	return s;
 }

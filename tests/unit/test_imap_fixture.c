@@ -173,3 +173,10 @@ fx_sent(void)
 {
 	return buf_str(&mock.sent);
 }
+
+/* The cache file's path. */
+const char *
+fx_cache_path(void)
+{
+	return fx_path;
+}

@@ -27,6 +27,8 @@ size_t		 fx_messages(int64_t folder_id, struct cache_msg **);
 const char	*fx_uids(int64_t folder_id);
 /* The folder's sync state (static buffer; "" if none). */
 const char	*fx_state(int64_t folder_id);
+/* The cache file's path (for a second connection). */
+const char	*fx_cache_path(void);
 /* What the client sent, as a C string. */
 const char	*fx_sent(void);
 

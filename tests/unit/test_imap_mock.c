@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/account.h"
 #include "core/config.h"
+#include "core/endpoint.h"
 #include "net/stream.h"
+#include "net/transport.h"
 #include "test_imap_mock.h"
 #include "util/xmalloc.h"
 
@@ -67,6 +70,32 @@ mock_stream(void)
 	return &mock_base;
 }
 
+/* Sleep ms milliseconds. */
+static void
+mock_nap(int ms)
+{
+	struct timespec	 ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1)
+		;
+}
+
+/* A MOCK_SLEEP: pause, or time out as a bounded wait would. */
+static int
+mock_sleep(struct stream *s, struct error *err)
+{
+	int	 ms = mock.sleep_ms > 0 ? mock.sleep_ms : 300;
+
+	if (s->timeout_ms > 0 && s->timeout_ms < ms) {
+		mock_nap(s->timeout_ms);
+		return error_set(err, ERR_TIMEOUT, ERR_SCOPE_ACCOUNT,
+		    "mock: timed out after %d ms", s->timeout_ms);
+	}
+	mock_nap(ms);
+	mock.step++;
+	return 0;
+}
+
 /* Read the next packet (or part of it). */
 static ssize_t
 mock_read(struct stream *s, void *p, size_t n, struct error *err)
@@ -74,7 +103,13 @@ mock_read(struct stream *s, void *p, size_t n, struct error *err)
 	const char	*pkt = mock.script[mock.step];
 	size_t		 left;
 
-	(void)s;
+	if (mock.read_hook != NULL)
+		mock.read_hook();
+	while (pkt != NULL && strcmp(pkt, MOCK_SLEEP) == 0) {
+		if (mock_sleep(s, err) == -1)
+			return -1;
+		pkt = mock.script[mock.step];
+	}
 	if (pkt == NULL)
 		return 0;
 	if (strcmp(pkt, MOCK_TLS) == 0)
@@ -129,6 +164,46 @@ stream_tcp_connect(const char *host, const char *port, int timeout_ms,
 	(void)err;
 	mock.connected = true;
 	return &mock_base;
+}
+
+/* The endpoint of an account, as core/endpoint.c fills it (no proxy). */
+int
+endpoint_from_account(const struct config_account *a, int wake_fd,
+    struct transport_endpoint *ep, struct error *err)
+{
+	(void)err;
+	memset(ep, 0, sizeof *ep);
+	ep->host = a->host;
+	ep->port = a->port != NULL ? a->port : "993";
+	ep->security = a->security == CONFIG_SEC_IMPLICIT ?
+	    TRANSPORT_IMPLICIT_TLS : TRANSPORT_PLAIN;
+	ep->connect_timeout_ms = a->connect_timeout_ms;
+	ep->timeout_ms = a->timeout_ms;
+	ep->wake_fd = wake_fd;
+	ep->tls.ca_file = a->tls_ca_file;
+	ep->tls.verify = true;
+	return 0;
+}
+
+/* Nothing to release: the mock endpoint has no proxy password. */
+void
+endpoint_fini(struct transport_endpoint *ep)
+{
+	(void)ep;
+}
+
+/* "Connect" as net/transport.c does: TCP, then TLS when implicit. */
+struct stream *
+transport_connect(const struct transport_endpoint *ep, struct error *err)
+{
+	struct stream	*s;
+
+	s = stream_tcp_connect(ep->host, ep->port, ep->connect_timeout_ms,
+	    ep->wake_fd, err);
+	if (s != NULL && ep->security == TRANSPORT_IMPLICIT_TLS &&
+	    stream_tls_start(&s, ep->host, &ep->tls, err) == -1)
+		return NULL;
+	return s;
 }
 
 /* "Handshake": only where the script has MOCK_TLS. */

@@ -15,6 +15,12 @@
 /* Script markers: a TLS handshake point, and a cancelled read. */
 #define MOCK_TLS	"\001TLS"
 #define MOCK_CANCEL	"\001CANCEL"
+/*
+ * A pause of mock.sleep_ms before the next packet, bounded as a real
+ * read is: if the stream's timeout is shorter, the read fails with
+ * ERR_TIMEOUT after that timeout.
+ */
+#define MOCK_SLEEP	"\001SLEEP"
 
 struct mock {
 	const char *const	*script;	/* packets, NULL-terminated */
@@ -31,6 +37,9 @@ struct mock {
 	struct buf		 statuses;	/* every status, one a line */
 	size_t			 sent_before[256]; /* sent.len when packet i
 						   began to be read */
+	int			 sleep_ms;	/* MOCK_SLEEP; 0: 300 */
+	/* Called at every read: each is a wait for the server. */
+	void			(*read_hook)(void);
 };
 
 extern struct mock mock;

@@ -556,14 +556,9 @@ START_TEST(test_fetch_bad_items)
 		"* 1 FETCH (UID 0)\r\n",
 		"* 1 FETCH (UID 99999999999)\r\n",
 		"* 1 FETCH (FLAGS \\Seen)\r\n",
-		"* 1 FETCH (INTERNALDATE \"yesterday\")\r\n",
-		"* 1 FETCH (RFC822.SIZE -1)\r\n",
 		"* 1 FETCH (ENVELOPE (NIL NIL))\r\n",
-		"* 1 FETCH (ENVELOPE (NIL NIL (x) NIL NIL NIL NIL NIL NIL "
-		    "NIL))\r\n",
-		"* 1 FETCH (ENVELOPE (NIL NIL ((NIL NIL NIL)) NIL NIL NIL NIL "
-		    "NIL NIL NIL))\r\n",
-		"* 1 FETCH (ENVELOPE ((a) NIL NIL NIL NIL NIL NIL NIL NIL "
+		"* 1 FETCH (ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL))\r\n",
+		"* 1 FETCH (ENVELOPE (NIL NIL x NIL NIL NIL NIL NIL NIL "
 		    "NIL))\r\n",
 		"* 1 FETCH (\"UID\" 1)\r\n",
 		"* 1 FETCH (BODY[] (a))\r\n",
@@ -579,8 +574,55 @@ START_TEST(test_fetch_bad_items)
 		ck_assert_msg(imap_fetch_parse(&r, &f, &err) == -1,
 		    "accepted %s", bad[i]);
 		ck_assert_int_eq(err.code, ERR_PROTOCOL);
+		ck_assert_int_eq(err.scope, ERR_SCOPE_MESSAGE);
 		imap_response_fini(&r);
 	}
+	/* A failure keeps the UID it named, wherever it stood. */
+	parse_ok("* 3 FETCH (FLAGS () ENVELOPE (NIL) UID 42)\r\n", &r);
+	ck_assert_int_eq(imap_fetch_parse(&r, &f, &err), -1);
+	ck_assert_uint_eq(f.have, IMAP_FETCH_UID);
+	ck_assert_uint_eq(f.uid, 42);
+	ck_assert_uint_eq(f.seq, 3);
+	imap_response_fini(&r);
+}
+END_TEST
+
+START_TEST(test_fetch_lenient)
+{
+	struct imap_response	 r;
+	struct imap_fetch	 f;
+	struct error		 err;
+
+	/* Sloppy dates and sizes are dropped, not fatal. */
+	parse_ok("* 1 FETCH (UID 5 INTERNALDATE \"yesterday\" RFC822.SIZE -1 "
+	    "FLAGS ())\r\n", &r);
+	ck_assert_int_eq(imap_fetch_parse(&r, &f, &err), 0);
+	ck_assert_uint_eq(f.have, IMAP_FETCH_UID | IMAP_FETCH_FLAGS);
+	imap_fetch_fini(&f);
+	imap_response_fini(&r);
+	/*
+	 * Addresses: 3 fields (host NIL), 5 fields (extra ignored), an atom
+	 * member (skipped), an atom where a string belongs; an envelope with
+	 * an 11th member; a date that is a list (NIL).
+	 */
+	parse_ok("* 1 FETCH (ENVELOPE ((a) Subj ((\"A\" NIL \"a\")) "
+	    "((NIL NIL \"b\" \"h\" \"x\") junk (NIL NIL c h2)) NIL NIL NIL "
+	    "\"\" NIL \"<m>\" extra))\r\n", &r);
+	ck_assert_msg(imap_fetch_parse(&r, &f, &err) == 0, "%s", err.msg);
+	slice_eq(f.env.date, NULL);
+	slice_eq(f.env.subject, "Subj");
+	ck_assert_uint_eq(f.env.from.n, 1);
+	slice_eq(f.env.from.v[0].name, "A");
+	slice_eq(f.env.from.v[0].mailbox, "a");
+	slice_eq(f.env.from.v[0].host, NULL);
+	ck_assert_uint_eq(f.env.sender.n, 2);
+	slice_eq(f.env.sender.v[0].host, "h");
+	slice_eq(f.env.sender.v[1].mailbox, "c");
+	slice_eq(f.env.sender.v[1].host, "h2");
+	ck_assert_uint_eq(f.env.cc.n, 0);
+	slice_eq(f.env.message_id, "<m>");
+	imap_fetch_fini(&f);
+	imap_response_fini(&r);
 }
 END_TEST
 
@@ -605,6 +647,22 @@ START_TEST(test_internaldate)
 	ck_assert_int_eq(imap_parse_internaldate("01-Jan-1970 24:00:00 +0000",
 	    26, &t), -1);
 	ck_assert_int_eq(imap_parse_internaldate("01-Jan-1970", 11, &t), -1);
+	/* What sloppy servers send. */
+	ck_assert_int_eq(imap_parse_internaldate("1-Feb-2021  10:00 GMT",
+	    21, &t), 0);
+	ck_assert_int_eq(t, 1612173600);
+	ck_assert_int_eq(imap_parse_internaldate("01-Feb-21 10:00:00", 18,
+	    &t), 0);
+	ck_assert_int_eq(t, 1612173600);
+	ck_assert_int_eq(imap_parse_internaldate("01-Feb-2021 11:00:00 +0100 ",
+	    27, &t), 0);
+	ck_assert_int_eq(t, 1612173600);
+	ck_assert_int_eq(imap_parse_internaldate("01-Feb-2021 10:00:00 +01",
+	    24, &t), -1);
+	ck_assert_int_eq(imap_parse_internaldate("01-Feb-2021 10:00:00 PST",
+	    24, &t), -1);
+	ck_assert_int_eq(imap_parse_internaldate("yesterday", 9, &t), -1);
+	ck_assert_int_eq(imap_parse_internaldate("", 0, &t), -1);
 }
 END_TEST
 
@@ -628,6 +686,7 @@ imap_parse_suite(void)
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_fetch_bad_items);
 	tcase_add_test(tc, test_internaldate);
+	tcase_add_test(tc, test_fetch_lenient);
 	suite_add_tcase(s, tc);
 	return s;
 }
