@@ -16,7 +16,8 @@ PETREL_BUILD_DEPS=(build-essential autoconf automake autopoint libtool
 	pkg-config gettext libncurses-dev libssl-dev libcurl4-openssl-dev
 	libsqlite3-dev libinih-dev zlib1g-dev check)
 # Running the integration tests and the demo.
-PETREL_TEST_DEPS=(dovecot-imapd dovecot-pop3d tmux openssl python3 procps)
+PETREL_TEST_DEPS=(dovecot-imapd dovecot-pop3d tmux openssl python3 procps
+	dante-server tinyproxy openssh-server openssh-client passwd)
 # The libFuzzer targets (configure --enable-fuzzing); the matching
 # libclang-rt-N-dev is added when apt knows it.
 PETREL_FUZZ_DEPS=(clang)

@@ -26,6 +26,8 @@ sync_account(struct account *a, struct cache *c,
 		if (folders[i].attrs & CACHE_FOLDER_NOSELECT)
 			continue;
 		error_clear(&ferr);
+		if (hooks != NULL && hooks->folder_begin != NULL)
+			hooks->folder_begin(hooks->arg, &folders[i]);
 		if (account_sync_folder(a, &folders[i], c, &ferr) == 0) {
 			if (hooks != NULL && hooks->folder_done != NULL)
 				hooks->folder_done(hooks->arg, &folders[i], NULL);

@@ -15,6 +15,7 @@
 /* Told as the sync goes; every member may be NULL. */
 struct sync_hooks {
 	void	(*folders_listed)(void *arg);
+	void	(*folder_begin)(void *arg, const struct cache_folder *);
 	void	(*folder_done)(void *arg, const struct cache_folder *,
 		    const struct error *);	/* error NULL on success */
 	void	*arg;

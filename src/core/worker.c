@@ -77,11 +77,24 @@ worker_emit_ids(struct worker *w, int64_t folder_id, int64_t *ids, size_t n)
 	worker_push(w, node);
 }
 
-/* The account's progress hook: forward as a status event. */
+/*
+ * The account's progress hook: forward as a status event, and while a
+ * folder downloads, tell the UI its rows changed (at most 4 times a
+ * second): the driver commits the newest headers first, so the first
+ * screenful shows long before the folder is complete.
+ */
 static void
 worker_status(void *arg, const char *text)
 {
-	worker_emit(arg, WORKER_EV_STATUS, 0, 0, text);
+	struct worker	*w = arg;
+	int64_t		 now;
+
+	worker_emit(w, WORKER_EV_STATUS, 0, 0, text);
+	now = worker_now_ms();
+	if (w->syncing_folder != 0 && now - w->last_refresh_ms >= 250) {
+		w->last_refresh_ms = now;
+		worker_emit(w, WORKER_EV_MESSAGES, w->syncing_folder, 0, NULL);
+	}
 }
 
 /* Empty the command pipe (its bytes only say "look at the queue"). */

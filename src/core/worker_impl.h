@@ -44,6 +44,8 @@ struct worker {
 	int			 backoff_s;	/* next retry delay */
 	int64_t			 retry_at_ms;	/* monotonic; 0 = none */
 	bool			 need_sync_all;	/* redo after reconnecting */
+	int64_t			 syncing_folder; /* being synced; 0 = none */
+	int64_t			 last_refresh_ms; /* last mid-sync MESSAGES */
 	int64_t			 last_full_sync_ms;
 };
 

@@ -15,7 +15,7 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-#define WORKER_BACKOFF_MAX_S	60
+#define WORKER_BACKOFF_MAX_S	30
 #define WORKER_OP_BATCH		256	/* flag changes sent in one STORE */
 #define WORKER_OP_ATTEMPTS	3	/* a refused operation is dropped after */
 #define WORKER_IDLE_MS		(5 * 60 * 1000)	/* then resync all folders */
@@ -46,9 +46,12 @@ worker_failed(struct worker *w, const struct error *err)
 	if (err->scope != ERR_SCOPE_ACCOUNT)
 		return;
 	w->offline = true;
-	if (err->code == ERR_AUTH || err->code == ERR_CONFIG ||
-	    err->code == ERR_TLS) {
-		/* Retrying would not help and could lock the account. */
+	if (err->code == ERR_AUTH || err->code == ERR_CONFIG) {
+		/*
+		 * Retrying a refused password could lock the account: wait for
+		 * the user to ask (any command tries again).  TLS failures are
+		 * retried: a server restarting mid-handshake looks like one.
+		 */
 		w->auth_failed = true;
 		w->retry_at_ms = 0;
 		text = xasprintf("offline: %s", err->msg);
@@ -200,12 +203,21 @@ worker_folders_listed(void *arg)
 }
 
 static void
+worker_folder_begin(void *arg, const struct cache_folder *f)
+{
+	struct worker	*w = arg;
+
+	w->syncing_folder = f->id;
+}
+
+static void
 worker_folder_done(void *arg, const struct cache_folder *f,
     const struct error *err)
 {
 	struct worker	*w = arg;
 	char		*text;
 
+	w->syncing_folder = 0;
 	worker_emit(w, WORKER_EV_MESSAGES, f->id, 0, NULL);
 	if (err != NULL && err->scope != ERR_SCOPE_ACCOUNT) {
 		text = xasprintf("%s: %s", f->name, err->msg);
@@ -219,7 +231,7 @@ static void
 worker_sync_all(struct worker *w)
 {
 	struct sync_hooks	hooks = { worker_folders_listed,
-	    worker_folder_done, w };
+	    worker_folder_begin, worker_folder_done, w };
 	struct error		err;
 
 	w->need_sync_all = true;
@@ -245,11 +257,15 @@ worker_sync_folder(struct worker *w, int64_t folder_id)
 {
 	struct cache_folder	f;
 	struct error		err;
+	int			rc;
 
 	if (!worker_flush_ops(w) || !worker_folder(w, folder_id, &f))
 		return;
 	error_clear(&err);
-	if (account_sync_folder(w->account, &f, w->cache, &err) == 0) {
+	w->syncing_folder = f.id;
+	rc = account_sync_folder(w->account, &f, w->cache, &err);
+	w->syncing_folder = 0;
+	if (rc == 0) {
 		worker_online(w);
 		if (cache_search_index(w->cache, &err) == -1)
 			worker_failed(w, &err);
@@ -430,8 +446,10 @@ worker_idle(struct worker *w)
 		cache_folder_fini(&f);
 		return;
 	}
+	w->syncing_folder = f.id;
 	rc = account_wait_changes(w->account, &f, w->cache, w->cmd[0],
 	    WORKER_IDLE_MS, &err);
+	w->syncing_folder = 0;
 	if (rc == 1) {
 		worker_emit(w, WORKER_EV_MESSAGES, f.id, 0, NULL);
 		/* The resync inside reported progress: clear it. */

@@ -118,6 +118,16 @@ stream_is_tls(const struct stream *s)
 	return false;
 }
 
+/* Rename the peer of every layer (after a proxy: the destination). */
+void
+stream_set_peer(struct stream *s, const char *peer)
+{
+	for (; s != NULL; s = s->lower) {
+		free(s->peer);
+		s->peer = xstrdup(peer);
+	}
+}
+
 /* Free the stack, top first. */
 void
 stream_free(struct stream *s)

@@ -9,6 +9,9 @@
  * ERR_SCOPE_ACCOUNT: a broken stream means the connection is gone.
  *
  * Streams belong to one thread.  Peers' bytes are not interpreted here.
+ * A proxy (stream_proxy.h) is not a layer: its handshake runs over the TCP
+ * stream, after which the bytes are the destination's; transport.h puts
+ * TCP, proxy and TLS together.
  */
 #ifndef PETREL_STREAM_H
 #define PETREL_STREAM_H
@@ -42,9 +45,40 @@ struct stream {
 	char			*peer;		/* "host:port" for messages */
 };
 
+/*
+ * TLS settings.  All pointers are borrowed for the duration of
+ * stream_tls_start.  Zero/NULL fields mean the default, so the first two
+ * fields may be initialised alone.
+ *
+ * Versions are 10, 11, 12, 13 (TLS 1.0 .. 1.3); min 0 means 1.2, max 0
+ * means the highest OpenSSL can do.  A version this OpenSSL cannot do
+ * (compiled out, or refused at its security level) is moved to the nearest
+ * one it can, with a warning in the log; with strict it is an error.
+ * Asking for min 1.0 or 1.1 explicitly lowers OpenSSL's security level to
+ * 0 for this connection (OpenSSL 3 refuses TLS < 1.2 at any higher level;
+ * level 0 also accepts short keys and SHA-1 signatures).
+ *
+ * Verification: with verify, the chain must lead to ca_file/ca_dir (both
+ * NULL: the system store) and the certificate must name the host.
+ * fingerprint ("sha256:AB:CD:...", 32 bytes, colons and case ignored) pins
+ * the server's own (leaf) certificate: when set, a leaf with that
+ * fingerprint is accepted even if its chain or name does not verify (a
+ * self-signed certificate), and a leaf with any other fingerprint is
+ * refused even if it verifies.  Only the leaf is compared: a new
+ * certificate (renewal) means a new pin.
+ */
 struct stream_tls_config {
 	const char	*ca_file;	/* NULL: the system store */
 	bool		 verify;	/* default true */
+	const char	*ca_dir;	/* hashed CA directory */
+	int		 min_version;	/* 10..13; 0: 12 */
+	int		 max_version;	/* 10..13; 0: highest */
+	bool		 strict;	/* unsupported version: error */
+	const char	*ciphers;	/* TLS <= 1.2 list (OpenSSL syntax) */
+	const char	*ciphersuites;	/* TLS 1.3 suites */
+	const char	*cert_file;	/* client certificate chain (PEM) */
+	const char	*key_file;	/* its key (PEM); NULL: in cert_file */
+	const char	*fingerprint;	/* "sha256:..." pin of the leaf */
 };
 
 /*
@@ -53,6 +87,14 @@ struct stream_tls_config {
  */
 struct stream	*stream_tcp_connect(const char *host, const char *port,
 		     int connect_timeout_ms, int wake_fd, struct error *);
+/*
+ * Wrap a connected socket (or one end of a socketpair, in tests) as the
+ * bottom layer; it is made non-blocking and closed by stream_free.
+ */
+struct stream	*stream_tcp_from_fd(int fd, const char *peer, int timeout_ms,
+		     int wake_fd);
+/* Replace the name errors use for s and the layers below it. */
+void		 stream_set_peer(struct stream *, const char *peer);
 /*
  * Run a TLS client handshake over *s and replace *s with the TLS stream on
  * success.  Verifies the certificate chain and the host name unless
@@ -63,6 +105,24 @@ int		 stream_tls_start(struct stream **s, const char *host,
 		     const struct stream_tls_config *, struct error *);
 /* Whether s is (or sits on) a TLS layer. */
 bool		 stream_is_tls(const struct stream *);
+/*
+ * The negotiated protocol version ("TLSv1.3") of the TLS layer in s, or
+ * NULL if there is none.  Borrowed: valid while s lives.
+ */
+const char	*stream_tls_version(const struct stream *);
+/*
+ * The version range a config yields with this OpenSSL (10..13 each),
+ * after moving versions it cannot do; what stream_tls_start applies.  -1
+ * with an ERR_TLS/ERR_CONFIG error if strict and a version is unavailable,
+ * if a version is not 10..13, or if min > max.
+ */
+int		 stream_tls_versions(const struct stream_tls_config *,
+		     int *min, int *max, struct error *);
+/*
+ * Whether a "sha256:..." pin matches a fingerprint as stream_tls prints it
+ * (case and colons ignored; both must hold 32 bytes).
+ */
+bool		 stream_tls_pin_match(const char *pin, const char *fingerprint);
 
 ssize_t		 stream_read(struct stream *, void *, size_t, struct error *);
 /* Write all n bytes or fail. */

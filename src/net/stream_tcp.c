@@ -156,12 +156,26 @@ stream_tcp_connect(const char *host, const char *port, int timeout_ms,
 		return NULL;
 	}
 	log_debug("net", "connected to %s", peer);
+	s = stream_tcp_from_fd(fd, peer, timeout_ms, wake_fd);
+	free(peer);
+	return s;
+}
+
+/* Wrap a connected socket as a TCP stream. */
+struct stream *
+stream_tcp_from_fd(int fd, const char *peer, int timeout_ms, int wake_fd)
+{
+	struct stream	*s;
+	int		 fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) != -1 && !(fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 	s = xcalloc(1, sizeof *s);
 	s->ops = &stream_tcp_ops;
 	s->lower = NULL;
 	s->fd = fd;
 	s->timeout_ms = timeout_ms;
 	s->wake_fd = wake_fd;
-	s->peer = peer;
+	s->peer = xstrdup(peer);
 	return s;
 }

@@ -6,13 +6,21 @@
  * Certificate chain and host name (or IP address) are verified unless the
  * account turns verification off.  A failed verification names OpenSSL's
  * reason and the server certificate's SHA-256 fingerprint, so a user can
- * check it out of band.
+ * check it out of band.  Also owns the TLS options of stream.h: version
+ * range (moved to what this OpenSSL can do), cipher lists, CA directory,
+ * client certificate and the fingerprint pin, whose rules (a matching leaf
+ * is accepted without a verified chain, any other leaf refused) are
+ * enforced twice: in the verify callback, and on the peer certificate
+ * after the handshake, before a byte of application data is exchanged.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -27,6 +35,9 @@ struct stream_tls {
 	SSL		*ssl;
 	/* The server certificate's fingerprint, noted while verifying. */
 	char		 fingerprint[128];
+	const char	*pin;		/* borrowed during the handshake */
+	bool		 pin_mismatch;
+	int		 lo, hi;	/* the range asked for, if limited */
 };
 
 /* Describe the last OpenSSL error in err, with a prefix. */
@@ -187,39 +198,276 @@ stream_tls_verify_cb(int ok, X509_STORE_CTX *xs)
 	    (leaf = X509_STORE_CTX_get0_cert(xs)) != NULL)
 		stream_tls_fingerprint(leaf, t->fingerprint,
 		    sizeof t->fingerprint);
+	if (t->pin == NULL)
+		return ok;
+	/* A pin decides alone: chain and name results do not count. */
+	if (stream_tls_pin_match(t->pin, t->fingerprint))
+		return 1;
+	t->pin_mismatch = true;
+	X509_STORE_CTX_set_error(xs, X509_V_ERR_APPLICATION_VERIFICATION);
+	return 0;
+}
+
+/* Append the hex digits of a "sha256:..." string to out; count them. */
+static size_t
+stream_tls_pin_digits(const char *p, char *out, size_t size)
+{
+	size_t	n = 0;
+
+	if (strncasecmp(p, "sha256:", 7) == 0)
+		p += 7;
+	for (; *p != '\0'; p++) {
+		if (*p == ':')
+			continue;
+		if (!isxdigit((unsigned char)*p) || n + 1 >= size)
+			return 0;
+		out[n++] = (char)toupper((unsigned char)*p);
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* Whether a pin matches a fingerprint (case and colons ignored). */
+bool
+stream_tls_pin_match(const char *pin, const char *fingerprint)
+{
+	char	a[80], b[80];
+
+	if (pin == NULL || fingerprint == NULL)
+		return false;
+	return stream_tls_pin_digits(pin, a, sizeof a) == 64 &&
+	    stream_tls_pin_digits(fingerprint, b, sizeof b) == 64 &&
+	    strcmp(a, b) == 0;
+}
+
+/* The OpenSSL constant of version v (10..13), 0 if none. */
+static int
+stream_tls_proto(int v)
+{
+	switch (v) {
+	case 10:
+		return TLS1_VERSION;
+	case 11:
+		return TLS1_1_VERSION;
+	case 12:
+		return TLS1_2_VERSION;
+	case 13:
+		return TLS1_3_VERSION;
+	}
+	return 0;
+}
+
+/*
+ * Whether this OpenSSL can do version v with ctx: compiled in, and allowed
+ * at ctx's security level (OpenSSL 3 refuses TLS < 1.2 above level 0).
+ */
+static bool
+stream_tls_can(SSL_CTX *ctx, int v)
+{
+	int	(*cb)(const SSL *, const SSL_CTX *, int, int, int, void *,
+		    void *);
+	SSL	*ssl;
+	bool	 ok = stream_tls_proto(v) != 0;
+
+#ifdef OPENSSL_NO_TLS1
+	if (v == 10)
+		return false;
+#endif
+#ifdef OPENSSL_NO_TLS1_1
+	if (v == 11)
+		return false;
+#endif
+#ifdef OPENSSL_NO_TLS1_3
+	if (v == 13)
+		return false;
+#endif
+	/* The default callback looks at the SSL (not the context) first. */
+	if (!ok || (ssl = SSL_new(ctx)) == NULL)
+		return false;
+	cb = SSL_get_security_callback(ssl);
+	if (cb != NULL && cb(ssl, NULL, SSL_SECOP_VERSION, 0,
+	    stream_tls_proto(v), NULL, SSL_get0_security_ex_data(ssl)) == 0)
+		ok = false;
+	SSL_free(ssl);
 	return ok;
 }
 
-/* Build the context: TLS 1.2+, verification and CA store. */
-static SSL_CTX *
-stream_tls_ctx(const struct stream_tls_config *cfg, const char *peer,
+/*
+ * The version nearest to v that ctx can do (higher ones first: they are
+ * the safer choice); with strict, or if there is none, an error.
+ */
+static int
+stream_tls_nearest(SSL_CTX *ctx, int v, bool strict, const char *what,
     struct error *err)
 {
+	int	d;
+
+	if (stream_tls_can(ctx, v))
+		return v;
+	if (strict)
+		return error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT, "%s TLS 1.%d "
+		    "is not available in this OpenSSL (%s) and tls_strict is "
+		    "set", what, v - 10, OpenSSL_version(OPENSSL_VERSION));
+	for (d = 1; d <= 3; d++) {
+		if (v + d <= 13 && stream_tls_can(ctx, v + d))
+			break;
+		if (v - d >= 10 && stream_tls_can(ctx, v - d)) {
+			d = -d;
+			break;
+		}
+	}
+	if (d > 3)
+		return error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT,
+		    "this OpenSSL can do no TLS version");
+	log_warn("tls", "%s TLS 1.%d is not available in this OpenSSL; "
+	    "using TLS 1.%d", what, v - 10, v + d - 10);
+	return v + d;
+}
+
+/* Work out the version range of cfg on ctx (see stream.h). */
+static int
+stream_tls_range(SSL_CTX *ctx, const struct stream_tls_config *cfg,
+    int *minp, int *maxp, struct error *err)
+{
+	int	lo = cfg->min_version, hi = cfg->max_version;
+
+	if ((lo != 0 && (lo < 10 || lo > 13)) ||
+	    (hi != 0 && (hi < 10 || hi > 13)))
+		return error_set(err, ERR_CONFIG, ERR_SCOPE_ACCOUNT,
+		    "TLS versions must be 1.0 to 1.3");
+	if (lo != 0 && hi != 0 && lo > hi)
+		return error_set(err, ERR_CONFIG, ERR_SCOPE_ACCOUNT,
+		    "tls_min 1.%d is above tls_max 1.%d", lo - 10, hi - 10);
+	if (lo == 0)
+		lo = hi != 0 && hi < 12 ? hi : 12;
+	/* Only a user who asked for TLS < 1.2 gets the weaker level. */
+	if (lo < 12)
+		SSL_CTX_set_security_level(ctx, 0);
+	if ((lo = stream_tls_nearest(ctx, lo, cfg->strict, "tls_min",
+	    err)) == -1)
+		return -1;
+	if (hi == 0) {
+		for (hi = 13; hi > lo && !stream_tls_can(ctx, hi); hi--)
+			;
+	} else if ((hi = stream_tls_nearest(ctx, hi, cfg->strict, "tls_max",
+	    err)) == -1)
+		return -1;
+	if (lo > hi)
+		return error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT, "no TLS "
+		    "version between tls_min and tls_max is available");
+	*minp = lo;
+	*maxp = hi;
+	return 0;
+}
+
+/* The version range a config yields (a throwaway context to ask). */
+int
+stream_tls_versions(const struct stream_tls_config *cfg, int *minp,
+    int *maxp, struct error *err)
+{
 	SSL_CTX	*ctx;
+	int	 rc;
+
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		return stream_tls_fail(err, "TLS", "setup");
+	rc = stream_tls_range(ctx, cfg, minp, maxp, err);
+	SSL_CTX_free(ctx);
+	return rc;
+}
+
+/* Never prompt for a key's passphrase on the terminal. */
+static int
+stream_tls_no_passphrase(char *buf, int size, int rw, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rw;
+	(void)u;
+	return 0;
+}
+
+/* Versions, cipher lists and the client certificate. */
+static int
+stream_tls_options(SSL_CTX *ctx, const struct stream_tls_config *cfg,
+    const char *peer, struct stream_tls *t, struct error *err)
+{
+	const char	*key;
+	int		 lo, hi;
+
+	if (cfg->ciphers != NULL && SSL_CTX_set_cipher_list(ctx,
+	    cfg->ciphers) != 1)
+		return error_set(err, ERR_CONFIG, ERR_SCOPE_ACCOUNT,
+		    "tls_ciphers '%s': OpenSSL knows none of these ciphers",
+		    cfg->ciphers);
+	if (cfg->ciphersuites != NULL && SSL_CTX_set_ciphersuites(ctx,
+	    cfg->ciphersuites) != 1)
+		return error_set(err, ERR_CONFIG, ERR_SCOPE_ACCOUNT,
+		    "tls_ciphersuites '%s' rejected by OpenSSL (TLS 1.3 "
+		    "suites, e.g. TLS_AES_256_GCM_SHA384)", cfg->ciphersuites);
+	if (stream_tls_range(ctx, cfg, &lo, &hi, err) == -1)
+		return -1;
+	if (SSL_CTX_set_min_proto_version(ctx, stream_tls_proto(lo)) != 1 ||
+	    SSL_CTX_set_max_proto_version(ctx, stream_tls_proto(hi)) != 1)
+		return stream_tls_fail(err, peer, "version setup");
+	if (cfg->min_version != 0 || cfg->max_version != 0) {
+		t->lo = lo;
+		t->hi = hi;
+	}
+	if (cfg->cert_file == NULL) {
+		if (cfg->key_file != NULL)
+			return error_set(err, ERR_CONFIG, ERR_SCOPE_ACCOUNT,
+			    "tls_key is set without tls_cert");
+		return 0;
+	}
+	key = cfg->key_file != NULL ? cfg->key_file : cfg->cert_file;
+	SSL_CTX_set_default_passwd_cb(ctx, stream_tls_no_passphrase);
+	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) != 1)
+		return stream_tls_fail(err, cfg->cert_file,
+		    "client certificate");
+	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
+		return stream_tls_fail(err, key, "client key (a key with a "
+		    "passphrase is not supported)");
+	if (SSL_CTX_check_private_key(ctx) != 1)
+		return stream_tls_fail(err, key, "client key does not match "
+		    "the certificate");
+	return 0;
+}
+
+/* Build the context: versions, options, verification and CA store. */
+static SSL_CTX *
+stream_tls_ctx(const struct stream_tls_config *cfg, const char *peer,
+    struct stream_tls *t, struct error *err)
+{
+	SSL_CTX	*ctx;
+	bool	 peer_check = cfg->verify || cfg->fingerprint != NULL;
 
 	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
 		stream_tls_fail(err, peer, "setup");
 		return NULL;
 	}
-	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-	SSL_CTX_set_verify(ctx, cfg->verify ? SSL_VERIFY_PEER :
+	SSL_CTX_set_verify(ctx, peer_check ? SSL_VERIFY_PEER :
 	    SSL_VERIFY_NONE, stream_tls_verify_cb);
-	if (cfg->ca_file != NULL) {
+	if (stream_tls_options(ctx, cfg, peer, t, err) == -1)
+		goto fail;
+	if (cfg->ca_file != NULL || cfg->ca_dir != NULL) {
 		if (SSL_CTX_load_verify_locations(ctx, cfg->ca_file,
-		    NULL) != 1) {
+		    cfg->ca_dir) != 1) {
 			error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT,
-			    "cannot load CA file %s", cfg->ca_file);
+			    "cannot load CA %s %s", cfg->ca_file != NULL ?
+			    "file" : "directory", cfg->ca_file != NULL ?
+			    cfg->ca_file : cfg->ca_dir);
 			ERR_clear_error();
-			SSL_CTX_free(ctx);
-			return NULL;
+			goto fail;
 		}
 	} else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
 		stream_tls_fail(err, peer, "loading the system CA store");
-		SSL_CTX_free(ctx);
-		return NULL;
+		goto fail;
 	}
 	return ctx;
+fail:
+	SSL_CTX_free(ctx);
+	return NULL;
 }
 
 /* Name the host (SNI) and the identity to verify: a DNS name or an IP. */
@@ -247,16 +495,69 @@ stream_tls_set_host(SSL *ssl, const char *host, bool verify)
 static void
 stream_tls_handshake_error(struct stream_tls *t, struct error *err)
 {
+	char	msg[ERROR_MSG_MAX];
 	long	vr;
 
-	vr = SSL_get_verify_result(t->ssl);
-	if (vr == X509_V_OK || err->code == ERR_TIMEOUT ||
-	    err->code == ERR_CANCELLED)
+	if (err->code == ERR_TIMEOUT || err->code == ERR_CANCELLED)
 		return;
+	if (t->pin_mismatch) {
+		error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT, "%s: server "
+		    "certificate %s does not match the pinned fingerprint %s",
+		    t->base.peer, t->fingerprint, t->pin);
+		return;
+	}
+	vr = SSL_get_verify_result(t->ssl);
+	if (vr == X509_V_OK) {
+		/* A server outside a limited range often just hangs up. */
+		if (t->lo != 0 && err->code == ERR_TLS) {
+			memcpy(msg, err->msg, sizeof msg);
+			error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT, "%s (this "
+			    "account allows TLS 1.%d to 1.%d only)", msg,
+			    t->lo - 10, t->hi - 10);
+		}
+		return;
+	}
 	error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT,
 	    "%s: certificate verification failed: %s (server certificate %s)",
 	    t->base.peer, X509_verify_cert_error_string(vr),
 	    t->fingerprint[0] != '\0' ? t->fingerprint : "not received");
+}
+
+/*
+ * After the handshake, check the pin on the certificate the server really
+ * presented (the callback may not have seen it, e.g. without a chain).
+ */
+static int
+stream_tls_check_pin(struct stream_tls *t, struct error *err)
+{
+	X509	*cert;
+	char	 fp[128];
+
+	if (t->pin == NULL)
+		return 0;
+	if ((cert = SSL_get1_peer_certificate(t->ssl)) == NULL)
+		return error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT, "%s: the "
+		    "server sent no certificate to check against the pin",
+		    t->base.peer);
+	stream_tls_fingerprint(cert, fp, sizeof fp);
+	X509_free(cert);
+	if (stream_tls_pin_match(t->pin, fp))
+		return 0;
+	return error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT, "%s: server "
+	    "certificate %s does not match the pinned fingerprint %s",
+	    t->base.peer, fp, t->pin);
+}
+
+/* The negotiated version of the TLS layer in s. */
+const char *
+stream_tls_version(const struct stream *s)
+{
+	for (; s != NULL; s = s->lower) {
+		if (s->ops == &stream_tls_ops)
+			return SSL_get_version(((const struct stream_tls *)
+			    s)->ssl);
+	}
+	return NULL;
 }
 
 /* Handshake over *s and push the TLS layer on success. */
@@ -274,7 +575,8 @@ stream_tls_start(struct stream **sp, const char *host,
 	t->base.timeout_ms = lower->timeout_ms;
 	t->base.wake_fd = lower->wake_fd;
 	t->base.peer = xstrdup(lower->peer);
-	if ((t->ctx = stream_tls_ctx(cfg, lower->peer, err)) == NULL)
+	t->pin = cfg->fingerprint;
+	if ((t->ctx = stream_tls_ctx(cfg, lower->peer, t, err)) == NULL)
 		goto fail;
 	if ((t->ssl = SSL_new(t->ctx)) == NULL ||
 	    SSL_set_fd(t->ssl, lower->fd) != 1 ||
@@ -298,6 +600,9 @@ stream_tls_start(struct stream **sp, const char *host,
 		stream_tls_handshake_error(t, err);
 		goto fail;
 	}
+	if (stream_tls_check_pin(t, err) == -1)
+		goto fail;
+	t->pin = NULL;
 	log_debug("tls", "%s: %s, %s", lower->peer,
 	    SSL_get_version(t->ssl), SSL_get_cipher_name(t->ssl));
 	t->base.lower = lower;

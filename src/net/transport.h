@@ -1,0 +1,55 @@
+/*
+ * transport.h - one call that gives a protocol driver (IMAP, POP3, SMTP) a
+ * connected stream: TCP to the server or to a proxy, the proxy handshake,
+ * then TLS when the endpoint says implicit TLS.
+ *
+ * STARTTLS is the protocol's business: it reads the greeting on the plain
+ * stream, sends its STARTTLS command and then calls
+ *	stream_tls_start(&s, ep->host, &ep->tls, err)
+ * with the same endpoint.  The net layer knows nothing of the config file:
+ * src/core/endpoint.h fills a struct transport_endpoint from an account.
+ *
+ * Time: the TCP connect (to the server, or to the proxy) is bounded by
+ * connect_timeout_ms, and so is the whole proxy handshake (it includes the
+ * proxy's own connect to the server); the TLS handshake and every later
+ * wait by timeout_ms.  A readable wake_fd cancels any of them
+ * (ERR_CANCELLED).  Errors are ERR_SCOPE_ACCOUNT and name what failed.
+ * One thread: the caller's.
+ */
+#ifndef PETREL_TRANSPORT_H
+#define PETREL_TRANSPORT_H
+
+#include "net/stream.h"
+#include "net/stream_proxy.h"
+#include "util/error.h"
+
+enum transport_security {
+	TRANSPORT_PLAIN = 0,		/* no TLS (or STARTTLS, done later) */
+	TRANSPORT_IMPLICIT_TLS		/* TLS from the first byte */
+};
+
+/*
+ * Where and how to connect.  Every pointer is borrowed for the call; the
+ * stream returned keeps copies of what it needs.
+ */
+struct transport_endpoint {
+	const char		*host;		/* the server (name or IP) */
+	const char		*port;		/* numeric when proxied */
+	enum transport_security	 security;
+	int			 connect_timeout_ms;	/* <= 0: none */
+	int			 timeout_ms;		/* each wait after */
+	int			 wake_fd;		/* -1: none */
+	struct stream_tls_config tls;		/* for implicit TLS/STARTTLS */
+	struct stream_proxy_config proxy;	/* type NONE: direct */
+};
+
+/*
+ * Connect as ep says.  Returns the top of the stream stack (TCP, or TLS
+ * over TCP), with every layer's timeout set to ep->timeout_ms, or NULL
+ * with err filled (nothing is left open).  With a proxy, the stream's
+ * peer reads "host:port via SOCKS5 proxy phost:pport" in later messages.
+ */
+struct stream	*transport_connect(const struct transport_endpoint *ep,
+		     struct error *err);
+
+#endif
