@@ -85,7 +85,7 @@ tests_unit_test_ui_path_LDADD = src/ui/libui.a src/util/libutil.a \
 if ENABLE_FUZZING
 FUZZ_TARGETS += tests/fuzz/fuzz_ui_text
 tests_fuzz_fuzz_ui_text_SOURCES = tests/fuzz/fuzz_ui_text.c
-tests_fuzz_fuzz_ui_text_LDADD = src/ui/libui.a
+tests_fuzz_fuzz_ui_text_LDADD = src/ui/libui.a src/util/libutil.a
 tests_fuzz_fuzz_ui_text_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 
 FUZZ_TARGETS += tests/fuzz/fuzz_ui_pattern

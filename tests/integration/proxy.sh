@@ -25,8 +25,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
 # shellcheck source=tests/lib/dovecot.sh
 . "$here/../lib/dovecot.sh"
-# shellcheck source=tests/integration/lib-net.sh
-. "$here/lib-net.sh"
+# shellcheck source=tests/lib/net.sh
+. "$here/../lib/net.sh"
 
 t_init proxy
 t_need python3 openssl dovecot doveadm timeout useradd chpasswd

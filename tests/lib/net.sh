@@ -1,4 +1,4 @@
-# lib-net.sh - real proxies and TLS peers for the connection tests (bash,
+# net.sh - real proxies and TLS peers for the connection tests (bash,
 # sourced after tests/lib/common.sh, which provides $T, t_fail,
 # t_free_ports, t_wait_port, t_kill_pid and t_on_exit).
 # shellcheck shell=bash
