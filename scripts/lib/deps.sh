@@ -14,7 +14,7 @@
 # Compiling petrel (configure.ac checks for each of these).
 PETREL_BUILD_DEPS=(build-essential autoconf automake autopoint libtool
 	pkg-config gettext libncurses-dev libssl-dev libcurl4-openssl-dev
-	libsqlite3-dev libinih-dev zlib1g-dev check)
+	libsqlite3-dev libinih-dev zlib1g-dev libgsasl-dev check)
 # Running the integration tests and the demo.
 PETREL_TEST_DEPS=(dovecot-imapd dovecot-pop3d tmux openssl python3 procps
 	dante-server tinyproxy openssh-server openssh-client passwd)

@@ -248,9 +248,11 @@ config_account_key(struct config_reader *r, struct config_account *a,
 			a->security = CONFIG_SEC_STARTTLS;
 		else if (strcmp(v, "none") == 0)
 			a->security = CONFIG_SEC_NONE;
+		else if (strcmp(v, "auto") == 0)
+			a->security = CONFIG_SEC_AUTO;
 		else
 			return config_fail(r, "security must be implicit, "
-			    "starttls or none, not '%s'", v);
+			    "starttls, auto or none, not '%s'", v);
 		return 1;
 	}
 	if (strcmp(key, "delete") == 0) {
@@ -338,8 +340,8 @@ config_check(struct config_reader *r)
 			return config_fail(r, "[account %s] has both "
 			    "'password' and 'password_command'", a->name);
 		if (a->port == NULL)
-			a->port = xstrdup(a->security == CONFIG_SEC_IMPLICIT ?
-			    "993" : "143");
+			a->port = xstrdup(a->security == CONFIG_SEC_IMPLICIT ||
+			    a->security == CONFIG_SEC_AUTO ? "993" : "143");
 	}
 	if (config_net_check(r) == 0)
 		return 0;

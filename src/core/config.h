@@ -14,7 +14,10 @@
  *   port = 993               (default: 993 implicit, 143 otherwise)
  *   user = me@example.org
  *   password = ...           or  password_command = pass show mail
- *   security = implicit | starttls | none
+ *   security = implicit | starttls | auto | none
+ *                            (auto: implicit TLS, then STARTTLS; on port
+ *                            993, the default, STARTTLS is tried on 143,
+ *                            on any other port on the same port)
  *   tls_ca_file = PATH
  *   read_only = true | false
  *   connect_timeout = 10     (seconds)
@@ -57,7 +60,8 @@ enum config_delete {
 enum config_security {
 	CONFIG_SEC_IMPLICIT = 0,
 	CONFIG_SEC_STARTTLS,
-	CONFIG_SEC_NONE
+	CONFIG_SEC_NONE,
+	CONFIG_SEC_AUTO			/* implicit TLS, else STARTTLS */
 };
 
 enum config_proxy_type {

@@ -35,7 +35,8 @@ endpoint_port(const struct config_account *a)
 	for (i = 0; i < sizeof endpoint_ports / sizeof *endpoint_ports; i++) {
 		if (a->driver != NULL &&
 		    strcmp(a->driver, endpoint_ports[i].driver) == 0)
-			return a->security == CONFIG_SEC_IMPLICIT ?
+			return a->security == CONFIG_SEC_IMPLICIT ||
+			    a->security == CONFIG_SEC_AUTO ?
 			    endpoint_ports[i].tls_port :
 			    endpoint_ports[i].plain_port;
 	}
@@ -116,8 +117,10 @@ endpoint_from_account(const struct config_account *a, int wake_fd,
 		return error_set(err, ERR_CONFIG, ERR_SCOPE_ACCOUNT,
 		    "[account %s] needs a port (driver %s has no default)",
 		    a->name, a->driver != NULL ? a->driver : "?");
-	ep->security = a->security == CONFIG_SEC_IMPLICIT ?
-	    TRANSPORT_IMPLICIT_TLS : TRANSPORT_PLAIN;
+	/* auto starts with implicit TLS; the driver falls back itself. */
+	ep->security = a->security == CONFIG_SEC_IMPLICIT ||
+	    a->security == CONFIG_SEC_AUTO ? TRANSPORT_IMPLICIT_TLS :
+	    TRANSPORT_PLAIN;
 	ep->connect_timeout_ms = a->connect_timeout_ms;
 	ep->timeout_ms = a->timeout_ms;
 	ep->wake_fd = wake_fd;

@@ -1,8 +1,11 @@
 # src/net IMAP driver: framing, parsing, modified UTF-7, the connection,
 # the sync engine, IDLE, mailbox operations, the COMPRESS=DEFLATE stream
 # layer (stream_zlib.c, zlib) and the struct driver_ops imap_driver_ops.
+# Logging in goes through the protocol-independent SASL client (sasl.c,
+# libgsasl), which POP3 and SMTP reuse.
 noinst_LIBRARIES += src/net/libimap.a
 src_net_libimap_a_SOURCES = \
+	src/net/imap_auth.c \
 	src/net/imap_caps.c \
 	src/net/imap_cmd.c src/net/imap_cmd.h \
 	src/net/imap_conn.c src/net/imap_conn.h \
@@ -14,7 +17,7 @@ src_net_libimap_a_SOURCES = \
 	src/net/imap_frame.c \
 	src/net/imap_idle.c \
 	src/net/imap_input.c \
-	src/net/imap_login.c \
+	src/net/imap_login.c src/net/imap_login.h \
 	src/net/imap_mbox.c \
 	src/net/imap_message.c \
 	src/net/imap_ops.c \
@@ -24,6 +27,7 @@ src_net_libimap_a_SOURCES = \
 	src/net/imap_sync.c \
 	src/net/imap_uiddiff.c \
 	src/net/imap_utf7.c src/net/imap_utf7.h \
+	src/net/sasl.c src/net/sasl.h \
 	src/net/stream_zlib.c src/net/stream_zlib.h
 
 check_PROGRAMS += tests/unit/test_imap_parse
@@ -46,7 +50,7 @@ tests_unit_test_imap_conn_SOURCES = tests/unit/test_imap_conn.c \
 	tests/unit/test_imap_mock.c tests/unit/test_imap_mock.h
 tests_unit_test_imap_conn_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_imap_conn_LDADD = src/net/libimap.a src/util/libutil.a \
-	$(ZLIB_LIBS) $(TEST_LDADD) -lpthread
+	$(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
 check_PROGRAMS += tests/unit/test_imap_driver
 TESTS += tests/unit/test_imap_driver
@@ -55,7 +59,7 @@ tests_unit_test_imap_driver_SOURCES = tests/unit/test_imap_driver.c \
 tests_unit_test_imap_driver_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_imap_driver_LDADD = src/net/libimap.a src/cache/libcache.a \
 	src/mime/libmime.a src/util/libutil.a $(SQLITE_LIBS) $(LTLIBICONV) \
-	$(ZLIB_LIBS) $(TEST_LDADD) -lpthread
+	$(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
 # Sync engine transcripts: QRESYNC, CONDSTORE, UID diff, batches.
 check_PROGRAMS += tests/unit/test_imap_sync
@@ -66,7 +70,7 @@ tests_unit_test_imap_sync_SOURCES = tests/unit/test_imap_sync.c \
 tests_unit_test_imap_sync_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_imap_sync_LDADD = src/net/libimap.a src/cache/libcache.a \
 	src/mime/libmime.a src/util/libutil.a $(SQLITE_LIBS) $(LTLIBICONV) \
-	$(ZLIB_LIBS) $(TEST_LDADD) -lpthread
+	$(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
 # Mailbox operations, IDLE, COMPRESS and APPEND transcripts.
 check_PROGRAMS += tests/unit/test_imap_ops
@@ -77,7 +81,7 @@ tests_unit_test_imap_ops_SOURCES = tests/unit/test_imap_ops.c \
 tests_unit_test_imap_ops_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_imap_ops_LDADD = src/net/libimap.a src/cache/libcache.a \
 	src/mime/libmime.a src/util/libutil.a $(SQLITE_LIBS) $(LTLIBICONV) \
-	$(ZLIB_LIBS) $(TEST_LDADD) -lpthread
+	$(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
 # Hostile and slow servers, cache locking, unreadable messages, alerts.
 check_PROGRAMS += tests/unit/test_imap_robust
@@ -88,7 +92,7 @@ tests_unit_test_imap_robust_SOURCES = tests/unit/test_imap_robust.c \
 tests_unit_test_imap_robust_CFLAGS = $(TEST_CFLAGS) $(SQLITE_CFLAGS)
 tests_unit_test_imap_robust_LDADD = src/net/libimap.a src/cache/libcache.a \
 	src/mime/libmime.a src/util/libutil.a $(SQLITE_LIBS) $(LTLIBICONV) \
-	$(ZLIB_LIBS) $(TEST_LDADD) -lpthread
+	$(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
 # No copy of a password left in freed memory (realloc and free wrapped).
 check_PROGRAMS += tests/unit/test_imap_secret
@@ -99,7 +103,7 @@ tests_unit_test_imap_secret_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_imap_secret_LDFLAGS = $(AM_LDFLAGS) \
 	-Wl,--wrap=realloc -Wl,--wrap=free
 tests_unit_test_imap_secret_LDADD = src/net/libimap.a src/util/libutil.a \
-	$(ZLIB_LIBS) $(TEST_LDADD) -lpthread
+	$(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
 # The COMPRESS=DEFLATE layer against zlib itself.
 check_PROGRAMS += tests/unit/test_imap_zlib
@@ -107,7 +111,26 @@ TESTS += tests/unit/test_imap_zlib
 tests_unit_test_imap_zlib_SOURCES = tests/unit/test_imap_zlib.c
 tests_unit_test_imap_zlib_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_imap_zlib_LDADD = src/net/libimap.a src/net/libstream.a \
-	src/util/libutil.a $(ZLIB_LIBS) $(TEST_LDADD) -lpthread
+	src/util/libutil.a $(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
+
+# The SASL client: choice of mechanism, each mechanism's exact bytes, and
+# SCRAM/CRAM-MD5 against libgsasl's own server side.
+check_PROGRAMS += tests/unit/test_sasl
+TESTS += tests/unit/test_sasl
+tests_unit_test_sasl_SOURCES = tests/unit/test_sasl.c
+tests_unit_test_sasl_CFLAGS = $(TEST_CFLAGS) $(GSASL_CFLAGS)
+tests_unit_test_sasl_LDADD = src/net/libimap.a src/util/libutil.a \
+	$(GSASL_LIBS) $(TEST_LDADD) -lpthread
+
+# Login transcripts: each mechanism, auth order, plain-text refusal,
+# hostile STARTTLS servers, security = auto.
+check_PROGRAMS += tests/unit/test_imap_login
+TESTS += tests/unit/test_imap_login
+tests_unit_test_imap_login_SOURCES = tests/unit/test_imap_login.c \
+	tests/unit/test_imap_mock.c tests/unit/test_imap_mock.h
+tests_unit_test_imap_login_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_imap_login_LDADD = src/net/libimap.a src/util/libutil.a \
+	$(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
 if ENABLE_FUZZING
 FUZZ_TARGETS += tests/fuzz/fuzz_imap_parse

@@ -19,6 +19,7 @@
 
 #include "core/config.h"
 #include "net/imap_driver.h"
+#include "net/imap_login.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -107,6 +108,7 @@ imap_open(struct account *a, struct error *err)
 	imap_drop(ia);
 	if (imap_conn_connect(cfg, a->wake_fd, &ia->conn, err) == -1)
 		return -1;
+	account_status(a, "connected with %s", imap_conn_mode(ia->conn));
 	/* From here on an [ALERT] (a login's, say) reaches the user. */
 	ia->alerts = 0;
 	ia->conn->unsolicited = imap_mbox_unsolicited;
@@ -117,7 +119,9 @@ imap_open(struct account *a, struct error *err)
 			    "[account %s]: no user", cfg->name);
 			goto out;
 		}
-		if ((pass = config_account_password(cfg, err)) == NULL)
+		/* An OAuth account's token is fetched by the login itself. */
+		if (cfg->oauth2_token_command == NULL &&
+		    (pass = config_account_password(cfg, err)) == NULL)
 			goto out;
 		rc = imap_conn_login(ia->conn, cfg->user, pass, err);
 		xfree_secret(pass);

@@ -1,24 +1,145 @@
 /*
- * imap_login.c - getting an IMAP connection to the authenticated state.
+ * imap_login.c - getting an IMAP connection to the point where it can log
+ * in: connect (per security = implicit | starttls | auto | none), the
+ * greeting (RFC 3501 7.1.4/7.1.5), STARTTLS (6.2.1), CAPABILITY (6.1.1),
+ * and LOGOUT (6.1.3).  Logging in itself is imap_auth.c.
  *
- * Connect (TCP, implicit TLS), the greeting (RFC 3501 7.1.4/7.1.5),
- * STARTTLS (6.2.1; required when configured, never a fallback to plain
- * text, with everything read before the handshake thrown away because a
- * man in the middle could have put it there), CAPABILITY (6.1.1), and
- * login: AUTHENTICATE PLAIN (RFC 4616, initial response per RFC 4959) or
- * LOGIN (6.2.3), refusing LOGINDISABLED.  LOGOUT (6.1.3) on the way out.
+ * Time: the implicit TLS handshake and the wait for the greeting are each
+ * bounded by greeting_timeout in every mode (so a port that speaks the
+ * other mode, or nothing, cannot stall the user); with security = auto
+ * the TCP connect is too, and the greeting gets what is left of one
+ * greeting_timeout counted from the start of the attempt.  auto tries implicit TLS on the configured port
+ * (993 by default), then STARTTLS: on 143 when the port is 993, on the
+ * same port otherwise; a certificate failure is final, never a reason to
+ * try again.  The mode that won is logged and kept (imap_conn_mode).
  *
- * Secrets: the password only passes through buffers that are wiped, and
- * the trace shows "<redacted>" instead (imap_redact in imap_conn.c).
+ * STARTTLS hardening ("NO STARTTLS", USENIX Security 2021): STARTTLS
+ * answered with anything but OK, a PREAUTH greeting on a connection that
+ * must do STARTTLS, and bytes the server sent after its STARTTLS answer
+ * but before the handshake are all errors that end the session; nothing
+ * learned before TLS (capabilities, SASL mechanisms, mailbox data, BYE
+ * text) survives the handshake, and CAPABILITY is asked again over TLS.
+ *
+ * Server text put into an error message is sanitised here
+ * (imap_login_text), so an error is safe wherever it is shown or logged.
+ *
+ * The SASL mechanisms a server offers (AUTH=...) are not kept by
+ * imap_conn (imap_caps.c keeps only AUTH=PLAIN), so this file notes them,
+ * with the account a connection was opened for, in a per-thread record
+ * keyed by the connection (a connection belongs to one thread).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/endpoint.h"
-#include "net/imap_conn.h"
+#include "net/imap_login.h"
+#include "net/sasl.h"
 #include "net/transport.h"
 #include "util/log.h"
+#include "util/sanitize.h"
 #include "util/xmalloc.h"
+
+#define IMAP_TEXT_MAX	300
+
+/* What this thread knows about the connection it opened last. */
+static _Thread_local struct {
+	const struct imap_conn		*c;
+	const struct config_account	*cfg;
+	unsigned			 mechs;		/* SASL_BIT set */
+	bool				 mechs_known;
+	const char			*mode;
+} imap_login_tl;
+
+/* Start the record for c (forgetting any other connection). */
+static void
+imap_login_own(const struct imap_conn *c, const struct config_account *cfg)
+{
+	memset(&imap_login_tl, 0, sizeof imap_login_tl);
+	imap_login_tl.c = c;
+	imap_login_tl.cfg = cfg;
+}
+
+/* The security mode c ended up with. */
+const char *
+imap_conn_mode(const struct imap_conn *c)
+{
+	return imap_login_tl.c == c ? imap_login_tl.mode : NULL;
+}
+
+/* The SASL mechanisms offered to c. */
+unsigned
+imap_login_mechs(const struct imap_conn *c)
+{
+	return imap_login_tl.c == c ? imap_login_tl.mechs : 0;
+}
+
+/* Whether the mechanisms offered to c are known. */
+bool
+imap_login_mechs_known(const struct imap_conn *c)
+{
+	return imap_login_tl.c == c && imap_login_tl.mechs_known;
+}
+
+/* The account c was opened for. */
+const struct config_account *
+imap_login_account(const struct imap_conn *c)
+{
+	return imap_login_tl.c == c ? imap_login_tl.cfg : NULL;
+}
+
+/* Append server text, bounded and sanitised. */
+void
+imap_login_text(struct buf *b, const struct imap_slice *s)
+{
+	size_t	 len = s->len > IMAP_TEXT_MAX ? IMAP_TEXT_MAX : s->len;
+
+	if (s->p != NULL)
+		(void)sanitize_append(b, s->p, len, 0);
+}
+
+/* Note one capability word if it is AUTH=<mechanism>. */
+static void
+imap_login_word(const char *p, size_t len)
+{
+	enum sasl_mech	 m;
+
+	if (len > 5 && strncasecmp(p, "AUTH=", 5) == 0 &&
+	    (m = sasl_mech_parse(p + 5, len - 5)) != SASL_NONE)
+		imap_login_tl.mechs |= SASL_BIT(m);
+}
+
+/* Note the mechanisms of a [CAPABILITY ...] code or CAPABILITY response. */
+static void
+imap_login_note_caps(const struct imap_conn *c, const struct imap_response *r)
+{
+	struct imap_slice	 s;
+	size_t			 i = 0, start;
+
+	if (imap_login_tl.c != c)
+		return;
+	if (imap_slice_is(r->code, "CAPABILITY")) {
+		imap_login_tl.mechs = 0;
+		imap_login_tl.mechs_known = true;
+		s = r->code_args;
+		while (s.p != NULL && i < s.len) {
+			while (i < s.len && s.p[i] == ' ')
+				i++;
+			for (start = i; i < s.len && s.p[i] != ' '; i++)
+				;
+			imap_login_word(s.p + start, i - start);
+		}
+	} else if (r->type == IMAP_RESP_UNTAGGED &&
+	    imap_slice_is(r->name, "CAPABILITY")) {
+		imap_login_tl.mechs = 0;
+		imap_login_tl.mechs_known = true;
+		for (i = 0; i < r->args.n; i++) {
+			s = imap_value_slice(&r->args.items[i]);
+			if (r->args.items[i].type == IMAP_V_ATOM)
+				imap_login_word(s.p, s.len);
+		}
+	}
+}
 
 /* Set the timeout of every layer of a stream stack. */
 static void
@@ -28,29 +149,58 @@ imap_set_timeout(struct stream *s, int timeout_ms)
 		s->timeout_ms = timeout_ms;
 }
 
+/* An error quoting the server's text, sanitised. */
+static int
+imap_login_fail(struct imap_conn *c, struct error *err, enum error_code code,
+    const char *what)
+{
+	struct buf	 b;
+
+	buf_init(&b, 0);
+	imap_login_text(&b, &c->resp.text);
+	c->broken = true;
+	error_set(err, code, ERR_SCOPE_ACCOUNT, "%s: %s: %s", c->host, what,
+	    b.len > 0 ? buf_str(&b) : "(no text)");
+	buf_fini(&b);
+	return -1;
+}
+
 /* Read the greeting. */
 int
 imap_conn_greeting(struct imap_conn *c, struct error *err)
 {
 	const struct imap_response	*r = &c->resp;
 
+	if (imap_login_tl.c != c)
+		imap_login_own(c, NULL);
 	imap_conn_progress(c);		/* the greeting has a deadline too */
+	c->cmd[0] = '\0';		/* "no answer to the greeting" */
 	if (imap_conn_read(c, err) == -1)
 		return -1;
+	imap_login_note_caps(c, r);
 	if (r->type == IMAP_RESP_UNTAGGED && r->status == IMAP_STATUS_OK)
 		return 0;
 	if (r->type == IMAP_RESP_UNTAGGED && r->status == IMAP_STATUS_PREAUTH) {
 		c->preauth = true;
 		return 0;
 	}
+	if (r->status == IMAP_STATUS_BYE)
+		return imap_login_fail(c, err, ERR_SERVER,
+		    "server refused the connection");
 	c->broken = true;
-	if (r->status == IMAP_STATUS_BYE) {
-		return error_set(err, ERR_SERVER, ERR_SCOPE_ACCOUNT,
-		    "%s: server refused the connection: %.*s", c->host,
-		    (int)r->text.len, r->text.p);
-	}
 	return error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
 	    "%s: not an IMAP greeting", c->host);
+}
+
+/* CAPABILITY's untagged answer: its own (noted in imap_input.c too). */
+static int
+imap_login_cap_fn(void *arg, const struct imap_response *r, struct error *err)
+{
+	(void)err;
+	if (!imap_slice_is(r->name, "CAPABILITY"))
+		return 0;
+	imap_login_note_caps(arg, r);
+	return 1;
 }
 
 /* Ask for the capabilities. */
@@ -58,13 +208,71 @@ int
 imap_conn_capability(struct imap_conn *c, struct error *err)
 {
 	c->have_caps = false;
-	if (imap_conn_run(c, NULL, NULL, err, "CAPABILITY") == -1)
+	if (imap_conn_run(c, imap_login_cap_fn, c, err, "CAPABILITY") == -1)
 		return -1;
+	imap_login_note_caps(c, &c->resp);	/* a tagged [CAPABILITY] */
 	if (!c->have_caps) {
 		error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
 		    "%s: no CAPABILITY response", c->host);
 		c->broken = true;
 		return -1;
+	}
+	return 0;
+}
+
+/* Forget everything the server said before TLS. */
+static void
+imap_login_forget(struct imap_conn *c)
+{
+	imap_response_fini(&c->resp);
+	c->resp.args.type = IMAP_V_LIST;
+	buf_reset(&c->in);
+	c->off = c->used = 0;
+	imap_frame_init(&c->fr);
+	c->caps = 0;
+	c->have_caps = false;
+	c->enabled = 0;
+	free(c->bye);
+	c->bye = NULL;
+	c->exists = c->uidvalidity = c->uidnext = 0;
+	c->highestmodseq = 0;
+	c->nomodseq = c->readonly = false;
+	if (imap_login_tl.c == c) {
+		imap_login_tl.mechs = 0;
+		imap_login_tl.mechs_known = false;
+	}
+}
+
+/* Send STARTTLS and require a tagged OK with nothing behind it. */
+static int
+imap_login_starttls_cmd(struct imap_conn *c, struct error *err)
+{
+	const struct imap_response	*r = &c->resp;
+
+	if (imap_conn_send(c, err, "STARTTLS") == -1)
+		return -1;
+	do {
+		/* Untagged data now is pre-TLS noise: read, never used. */
+		if (imap_conn_read(c, err) == -1) {
+			err->code = err->code == ERR_TIMEOUT ? ERR_TIMEOUT :
+			    ERR_TLS;
+			return -1;
+		}
+	} while (r->type == IMAP_RESP_UNTAGGED);
+	if (r->type != IMAP_RESP_TAGGED || !imap_slice_is(r->tag, c->tag))
+		return imap_login_fail(c, err, ERR_TLS,
+		    "unexpected answer to STARTTLS; refusing to continue "
+		    "without TLS");
+	if (r->status != IMAP_STATUS_OK)
+		return imap_login_fail(c, err, ERR_TLS,
+		    "server refused STARTTLS, so no TLS and no login; server "
+		    "said");
+	if (c->in.len > c->off + c->used || stream_pending(c->s) > 0) {
+		c->broken = true;
+		return error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT,
+		    "%s: server sent data after its STARTTLS answer, before "
+		    "the TLS handshake (a STARTTLS injection?); giving up",
+		    c->host);
 	}
 	return 0;
 }
@@ -88,22 +296,13 @@ imap_conn_starttls(struct imap_conn *c, const struct stream_tls_config *tc,
 		    "%s: server does not offer STARTTLS; refusing to "
 		    "continue without TLS", c->host);
 	}
-	if (imap_conn_run(c, NULL, NULL, err, "STARTTLS") == -1) {
+	if (imap_login_starttls_cmd(c, err) == -1) {
 		c->broken = true;
 		error_widen(err, ERR_SCOPE_ACCOUNT);
-		err->code = ERR_TLS;
 		return -1;
 	}
 	/* Nothing sent before the handshake may be believed after it. */
-	imap_response_fini(&c->resp);
-	c->resp.args.type = IMAP_V_LIST;
-	buf_reset(&c->in);
-	c->off = c->used = 0;
-	imap_frame_init(&c->fr);
-	c->caps = 0;
-	c->have_caps = false;
-	if (stream_pending(c->s) > 0)
-		log_debug("imap", "%s: discarding data sent before TLS", c->host);
+	imap_login_forget(c);
 	if (stream_tls_start(&c->s, c->host, tc, err) == -1) {
 		c->broken = true;
 		return -1;
@@ -111,32 +310,79 @@ imap_conn_starttls(struct imap_conn *c, const struct stream_tls_config *tc,
 	return imap_conn_capability(c, err);
 }
 
-/* Connect, TLS, greeting and capabilities, per the account's security. */
-int
-imap_conn_connect(const struct config_account *cfg, int wake_fd,
-    struct imap_conn **out, struct error *err)
+/* The greeting's bound: greeting_timeout, else the operation timeout. */
+static int
+imap_login_greeting_ms(const struct config_account *cfg)
+{
+	return cfg->greeting_timeout_ms > 0 ? cfg->greeting_timeout_ms :
+	    cfg->timeout_ms;
+}
+
+/* Connect and read the greeting; the attempt bounded as the file says. */
+static struct imap_conn *
+imap_login_open(const struct config_account *cfg, enum config_security sec,
+    const char *port, int wake_fd, struct transport_endpoint *ep,
+    struct error *err)
+{
+	struct config_account	 a = *cfg;
+	struct stream		*s;
+	struct imap_conn	*c;
+	int			 gt = imap_login_greeting_ms(cfg);
+	int64_t			 start = imap_conn_now(), left;
+
+	a.security = sec;
+	if (port != NULL)
+		a.port = (char *)port;
+	if (endpoint_from_account(&a, wake_fd, ep, err) == -1)
+		return NULL;
+	if (gt > 0) {
+		/* auto: the connect too; every mode: the TLS handshake. */
+		if (cfg->security == CONFIG_SEC_AUTO &&
+		    (ep->connect_timeout_ms <= 0 || ep->connect_timeout_ms > gt))
+			ep->connect_timeout_ms = gt;
+		if (ep->timeout_ms <= 0 || ep->timeout_ms > gt)
+			ep->timeout_ms = gt;
+	}
+	s = transport_connect(ep, err);
+	endpoint_fini(ep);		/* the proxy password; ep->tls stays */
+	if (s == NULL)
+		return NULL;
+	c = imap_conn_new(s, cfg->host);
+	imap_login_own(c, cfg);
+	left = gt;
+	if (cfg->security == CONFIG_SEC_AUTO && gt > 0)
+		left = start + gt - imap_conn_now();
+	c->timeout_ms = left > 0 ? (int)left : 1;
+	if (gt > 0)
+		imap_set_timeout(c->s, c->timeout_ms);
+	if (imap_conn_greeting(c, err) == -1) {
+		error_widen(err, ERR_SCOPE_ACCOUNT);
+		imap_conn_free(c);
+		return NULL;
+	}
+	c->timeout_ms = cfg->timeout_ms;
+	imap_set_timeout(c->s, cfg->timeout_ms);
+	return c;
+}
+
+/* One mode: connect, greeting, STARTTLS when sec says, capabilities. */
+static int
+imap_login_mode(const struct config_account *cfg, enum config_security sec,
+    const char *port, int wake_fd, struct imap_conn **out, struct error *err)
 {
 	struct transport_endpoint	 ep;
-	struct stream			*s;
 	struct imap_conn		*c;
 
 	*out = NULL;
-	if (endpoint_from_account(cfg, wake_fd, &ep, err) == -1)
+	if ((c = imap_login_open(cfg, sec, port, wake_fd, &ep, err)) == NULL)
 		return -1;
-	s = transport_connect(&ep, err);
-	endpoint_fini(&ep);		/* the proxy password; ep.tls stays */
-	if (s == NULL)
-		return -1;
-	c = imap_conn_new(s, cfg->host);
-	c->timeout_ms = cfg->timeout_ms;
-	if (imap_conn_greeting(c, err) == -1)
-		goto fail;
-	if (cfg->security == CONFIG_SEC_STARTTLS &&
+	if (sec == CONFIG_SEC_STARTTLS &&
 	    imap_conn_starttls(c, &ep.tls, err) == -1)
 		goto fail;
-	imap_set_timeout(c->s, cfg->timeout_ms);
 	if (!c->have_caps && imap_conn_capability(c, err) == -1)
 		goto fail;
+	imap_login_tl.mode = sec == CONFIG_SEC_IMPLICIT ? "implicit TLS" :
+	    sec == CONFIG_SEC_STARTTLS ? "STARTTLS" : "plain text";
 	*out = c;
 	return 0;
 
@@ -146,183 +392,66 @@ fail:
 	return -1;
 }
 
-/* Append the base64 form of (p, len) (RFC 4648, padded). */
-static void
-imap_base64(struct buf *out, const unsigned char *p, size_t len)
+/* Whether a failed implicit-TLS attempt is worth a STARTTLS one. */
+static bool
+imap_login_retry(const struct error *err)
 {
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	uint32_t	 v;
-
-	for (size_t i = 0; i < len; i += 3) {
-		v = (uint32_t)p[i] << 16;
-		if (i + 1 < len)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < len)
-			v |= p[i + 2];
-		buf_addc(out, b64[(v >> 18) & 63]);
-		buf_addc(out, b64[(v >> 12) & 63]);
-		buf_addc(out, i + 1 < len ? b64[(v >> 6) & 63] : '=');
-		buf_addc(out, i + 2 < len ? b64[v & 63] : '=');
+	switch (err->code) {
+	case ERR_CONFIG:
+	case ERR_CANCELLED:
+	case ERR_AUTH:
+		return false;
+	case ERR_TLS:
+		/* A certificate failure is an answer, not a wrong mode. */
+		return strstr(err->msg, "certificate") == NULL;
+	default:
+		return true;
 	}
 }
 
-/* The server's tagged NO/BAD to our credentials, as an auth error. */
+/* security = auto: implicit TLS, then STARTTLS (see the file comment). */
 static int
-imap_auth_refused(struct imap_conn *c, struct error *err)
+imap_login_auto(const struct config_account *cfg, int wake_fd,
+    struct imap_conn **out, struct error *err)
 {
-	return error_set(err, ERR_AUTH, ERR_SCOPE_ACCOUNT,
-	    "authentication failed (server said: %.*s)",
-	    (int)c->resp.text.len, c->resp.text.p);
-}
+	const char	*port1 = cfg->port != NULL ? cfg->port : "993";
+	const char	*port2;
+	struct error	 first, second;
 
-/* After a failed login command: a refusal becomes ERR_AUTH. */
-static int
-imap_auth_failed(struct imap_conn *c, struct error *err)
-{
-	if (err->code == ERR_SERVER)
-		return imap_auth_refused(c, err);
-	return -1;
-}
-
-/* Send a line that is wholly a secret (a SASL response). */
-static int
-imap_conn_send_secret(struct imap_conn *c, const char *line, size_t len,
-    struct error *err)
-{
-	log_proto("imap", '>', "<redacted>", 10);
-	if (stream_write_all(c->s, line, len, err) == -1) {
-		c->broken = true;
-		error_widen(err, ERR_SCOPE_ACCOUNT);
+	if (imap_login_mode(cfg, CONFIG_SEC_IMPLICIT, port1, wake_fd, out,
+	    err) == 0)
+		goto won;
+	if (!imap_login_retry(err))
 		return -1;
-	}
+	first = *err;
+	port2 = strcmp(port1, "993") == 0 ? "143" : port1;
+	log_info("imap", "%s: implicit TLS on port %s failed (%s); trying "
+	    "STARTTLS on port %s", cfg->host, port1, first.msg, port2);
+	if (imap_login_mode(cfg, CONFIG_SEC_STARTTLS, port2, wake_fd, out,
+	    err) == 0)
+		goto won;
+	if (err->code == ERR_CANCELLED)
+		return -1;
+	second = *err;
+	return error_set(err, second.code, ERR_SCOPE_ACCOUNT,
+	    "security = auto: implicit TLS on port %s failed (%s), and "
+	    "STARTTLS on port %s failed (%s)", port1, first.msg, port2,
+	    second.msg);
+
+won:
+	log_info("imap", "%s: connected with %s", cfg->host,
+	    imap_login_tl.mode);
 	return 0;
 }
 
-/* AUTHENTICATE PLAIN without SASL-IR: wait for "+", then respond. */
-static int
-imap_auth_plain_cont(struct imap_conn *c, struct buf *resp,
-    struct error *err)
-{
-	const struct imap_response	*r = &c->resp;
-
-	if (imap_conn_send(c, err, "AUTHENTICATE PLAIN") == -1)
-		return -1;
-	for (;;) {
-		if (imap_conn_read(c, err) == -1)
-			return -1;
-		if (r->type == IMAP_RESP_CONTINUE)
-			break;
-		if (r->type == IMAP_RESP_TAGGED)
-			return imap_auth_refused(c, err);
-	}
-	buf_adds(resp, "\r\n");
-	if (imap_conn_send_secret(c, resp->data, resp->len, err) == -1)
-		return -1;
-	for (;;) {
-		if (imap_conn_read(c, err) == -1)
-			return -1;
-		if (r->type == IMAP_RESP_TAGGED)
-			break;
-		if (r->type == IMAP_RESP_CONTINUE &&
-		    imap_conn_send_secret(c, "*\r\n", 3, err) == -1)
-			return -1;	/* a challenge PLAIN has not: cancel */
-	}
-	if (r->status != IMAP_STATUS_OK)
-		return imap_auth_refused(c, err);
-	return 0;
-}
-
-/*
- * AUTHENTICATE PLAIN (RFC 4616): "\0user\0password", base64.  Both
- * buffers are reserved at their final size first (and the base64 with
- * room for the CRLF the continuation form adds), so they never grow:
- * growing would leave unwiped copies of the secret in freed memory.
- */
-static int
-imap_auth_plain(struct imap_conn *c, const char *user, const char *pass,
-    struct error *err)
-{
-	struct buf	 msg, b64;
-	size_t		 n = strlen(user) + strlen(pass) + 2;
-	int		 rc;
-
-	buf_init(&msg, 0);
-	buf_init(&b64, 0);
-	buf_reserve(&msg, n);
-	buf_reserve(&b64, (n + 2) / 3 * 4 + 2);
-	buf_addc(&msg, '\0');
-	buf_adds(&msg, user);
-	buf_addc(&msg, '\0');
-	buf_adds(&msg, pass);
-	imap_base64(&b64, (const unsigned char *)msg.data, msg.len);
-	if (c->caps & IMAP_CAP_SASL_IR) {
-		rc = imap_conn_run(c, NULL, NULL, err, "AUTHENTICATE PLAIN %s",
-		    b64.data);
-		if (rc == -1)
-			imap_auth_failed(c, err);
-	} else
-		rc = imap_auth_plain_cont(c, &b64, err);
-	buf_fini_secret(&msg);
-	buf_fini_secret(&b64);
-	return rc;
-}
-
-/* LOGIN user password, both quoted. */
-static int
-imap_auth_login(struct imap_conn *c, const char *user, const char *pass,
-    struct error *err)
-{
-	struct buf	 u, p;
-	int		 rc = -1;
-
-	buf_init(&u, 0);
-	buf_init(&p, 0);
-	/* Quoted, the password is at most twice as long: never regrown. */
-	buf_reserve(&p, 2 * strlen(pass) + 2);
-	if (c->caps & IMAP_CAP_LOGINDISABLED) {
-		error_set(err, ERR_AUTH, ERR_SCOPE_ACCOUNT,
-		    "%s: server does not allow LOGIN (LOGINDISABLED) and "
-		    "offers no AUTH=PLAIN", c->host);
-		goto out;
-	}
-	if (imap_quote(&u, user) == -1 || imap_quote(&p, pass) == -1) {
-		error_set(err, ERR_AUTH, ERR_SCOPE_ACCOUNT,
-		    "%s: user name or password has characters LOGIN cannot "
-		    "send, and the server offers no AUTH=PLAIN", c->host);
-		goto out;
-	}
-	if ((rc = imap_conn_run(c, NULL, NULL, err, "LOGIN %s %s", u.data,
-	    p.data)) == -1)
-		imap_auth_failed(c, err);
-
-out:
-	buf_fini_secret(&u);
-	buf_fini_secret(&p);
-	return rc;
-}
-
-/* Log in unless already authenticated. */
+/* Connect, TLS, greeting and capabilities, per the account's security. */
 int
-imap_conn_login(struct imap_conn *c, const char *user, const char *pass,
-    struct error *err)
+imap_conn_connect(const struct config_account *cfg, int wake_fd,
+    struct imap_conn **out, struct error *err)
 {
-	int	 rc;
-
-	if (c->preauth)
-		return 0;
-	if (!c->have_caps && imap_conn_capability(c, err) == -1)
-		return -1;
-	if (c->caps & IMAP_CAP_AUTH_PLAIN)
-		rc = imap_auth_plain(c, user, pass, err);
-	else
-		rc = imap_auth_login(c, user, pass, err);
-	if (rc == -1)
-		return -1;
-	/* Capabilities often change after login (RFC 3501 6.2.3). */
-	if (!imap_slice_is(c->resp.code, "CAPABILITY"))
-		return imap_conn_capability(c, err);
-	return 0;
+	if (cfg->security == CONFIG_SEC_AUTO)
+		return imap_login_auto(cfg, wake_fd, out, err);
+	return imap_login_mode(cfg, cfg->security, NULL, wake_fd, out, err);
 }
 
 /* LOGOUT, reading until the tagged OK or an error. */

@@ -360,7 +360,8 @@ def run_scenario(petrel, name, trigger, payload):
         with open(cfg, "w") as f:
             f.write("[account test]\ndriver = imap\nhost = 127.0.0.1\n"
                     "port = %d\nuser = user\npassword = hostile-pw\n"
-                    "security = none\ntimeout = %d\nconnect_timeout = 5\n"
+                    "security = none\nallow_plaintext_auth = yes\n"
+                    "timeout = %d\nconnect_timeout = 5\n"
                     % (server.port, OP_TIMEOUT))
         os.chmod(cfg, 0o600)
         status, elapsed, hwm, stdout, stderr, killed = run_petrel(petrel, cfg, tmp)

@@ -200,6 +200,7 @@ def run_scenario(petrel, name, steps, args, want_rc, want_text):
         with open(cfg, "w") as f:
             f.write("[account test]\ndriver = imap\nhost = 127.0.0.1\n"
                     "port = %d\nuser = user\npassword = %s\nsecurity = none\n"
+                    "allow_plaintext_auth = yes\n"
                     "timeout = 10\nconnect_timeout = 5\n" % (server.port, PASSWORD))
         os.chmod(cfg, 0o600)
         log = os.path.join(tmp, "trace.log")

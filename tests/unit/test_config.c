@@ -82,7 +82,7 @@ static const struct {
 	{ "[account a]\nhost = h\nuser = u\nport = 99999\n",
 	  "t.conf:4: port must be 1-65535, not '99999'" },
 	{ "[account a]\nhost = h\nuser = u\nsecurity = maybe\n",
-	  "t.conf:4: security must be implicit, starttls or none, not 'maybe'" },
+	  "t.conf:4: security must be implicit, starttls, auto or none, not 'maybe'" },
 	{ "[account a]\nhost = h\nuser = u\nread_only = perhaps\n",
 	  "t.conf:4: read_only must be true or false, not 'perhaps'" },
 	{ "[account a]\nhost = h\nuser = u\ntls_min = 1.4\n",

@@ -39,6 +39,7 @@ setup(void)
 	cfg.user = (char *)"user";
 	cfg.password = (char *)"pass";
 	cfg.security = CONFIG_SEC_NONE;
+	cfg.allow_plaintext_auth = true;
 	cfg.timeout_ms = 1000;
 }
 

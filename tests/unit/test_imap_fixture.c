@@ -37,6 +37,7 @@ fx_setup(void)
 	fx_cfg.user = (char *)"user";
 	fx_cfg.password = (char *)"pass";
 	fx_cfg.security = CONFIG_SEC_NONE;
+	fx_cfg.allow_plaintext_auth = true;
 	fx_cfg.timeout_ms = 1000;
 }
 

@@ -76,6 +76,7 @@ login(const char *const *script, struct error *err)
 	cfg.port = (char *)"143";
 	cfg.user = (char *)"user";
 	cfg.security = CONFIG_SEC_NONE;
+	cfg.allow_plaintext_auth = true;
 	cfg.timeout_ms = 1000;
 	mock_start(script, 0);
 	/* The mock's own record of what was sent never needs to grow. */
