@@ -50,6 +50,8 @@ account_free(struct account *a)
 	if (a == NULL)
 		return;
 	account_close(a);
+	xfree_secret(a->password);	/* a typed password dies with it */
+	a->password = NULL;
 	a->ops->free(a);
 }
 

@@ -55,6 +55,12 @@ struct account {
 	void				*status_arg;
 	bool				 connected;
 	unsigned			 caps;		/* DRIVER_CAP_*, once open */
+	/*
+	 * A password typed by the user (the worker's prompt), used by open()
+	 * instead of config_account_password when set.  Owned by the account:
+	 * account_free wipes it (xfree_secret); replace it the same way.
+	 */
+	char				*password;
 };
 
 struct driver_ops {

@@ -163,18 +163,10 @@ worker_sleep(struct worker *w)
 static void
 worker_between(struct worker *w)
 {
-	struct worker_cmd	retry = { .type = WORKER_FLUSH_OPS };
-
 	if (w->offline && !w->auth_failed && w->retry_at_ms != 0 &&
 	    worker_now_ms() >= w->retry_at_ms) {
 		w->retry_at_ms = 0;
-		if (w->need_sync_all)
-			retry.type = WORKER_SYNC_ALL;
-		else if (w->watch_folder != 0) {
-			retry.type = WORKER_WATCH_FOLDER;
-			retry.folder_id = w->watch_folder;
-		}
-		worker_run(w, &retry);
+		worker_retry(w);
 		return;
 	}
 	if (!w->offline && w->watch_folder != 0) {
@@ -207,7 +199,7 @@ worker_main(void *arg)
 		if (worker_pop(w, &cmd)) {
 			idle_sent = false;
 			worker_run(w, &cmd);
-			free((char *)cmd.text);
+			worker_cmd_fini(&cmd);
 			continue;
 		}
 		if (!idle_sent) {
@@ -243,6 +235,7 @@ worker_start(const struct config_account *cfg, const char *cache_path,
 	w->ui_wake_fd = ui_wake_fd;
 	w->cmds_tail = &w->cmds;
 	w->events_tail = &w->events;
+	w->deferred_tail = &w->deferred;
 	w->backoff_s = 1;
 	w->stop[0] = w->stop[1] = w->cmd[0] = w->cmd[1] = -1;
 	pthread_mutex_init(&w->lock, NULL);
@@ -269,6 +262,30 @@ fail:
 	free(w->cache_path);
 	free(w);
 	return NULL;
+}
+
+/* Free a command's text; a password's is wiped first. */
+void
+worker_cmd_fini(struct worker_cmd *cmd)
+{
+	if (cmd->type == WORKER_PASSWORD)
+		xfree_secret((char *)cmd->text);
+	else
+		free((char *)cmd->text);
+	cmd->text = NULL;
+}
+
+/* Free a list of command nodes and their texts. */
+void
+worker_cmd_list_free(struct worker_cmd_node *n)
+{
+	struct worker_cmd_node	*next;
+
+	for (; n != NULL; n = next) {
+		next = n->next;
+		worker_cmd_fini(&n->cmd);
+		free(n);
+	}
 }
 
 /* Queue a command (its text is copied) and wake the worker. */
@@ -331,7 +348,6 @@ worker_account_name(const struct worker *w)
 void
 worker_stop(struct worker *w)
 {
-	struct worker_cmd_node		*c;
 	struct worker_event_node	*e;
 	char				 b = 'q';
 	int				 i;
@@ -344,24 +360,23 @@ worker_stop(struct worker *w)
 	while (write(w->stop[1], &b, 1) == -1 && errno == EINTR)
 		;
 	pthread_join(w->thread, NULL);
-	account_free(w->account);
+	account_free(w->account);	/* wipes a typed password */
 	if (w->cache != NULL)
 		cache_close(w->cache);
 	for (i = 0; i < 2; i++) {
 		close(w->stop[i]);
 		close(w->cmd[i]);
 	}
-	while ((c = w->cmds) != NULL) {
-		w->cmds = c->next;
-		free((char *)c->cmd.text);
-		free(c);
-	}
+	worker_cmd_list_free(w->cmds);
+	worker_cmd_list_free(w->deferred);
 	while ((e = w->events) != NULL) {
 		w->events = e->next;
 		worker_event_fini(&e->ev);
 		free(e);
 	}
 	pthread_mutex_destroy(&w->lock);
+	free(w->pin);
+	free(w->cert_offered);
 	free(w->cache_path);
 	free(w);
 }

@@ -31,7 +31,13 @@ enum worker_cmd_type {
 	WORKER_CREATE_FOLDER,	/* text: the new folder's display path */
 	WORKER_RENAME_FOLDER,	/* folder_id to text */
 	WORKER_DELETE_FOLDER,	/* folder_id */
-	WORKER_SEARCH		/* text in folder_id's messages, on the server */
+	WORKER_SEARCH,		/* text in folder_id's messages, on the server */
+	WORKER_PASSWORD,	/* answers WORKER_EV_NEED_PASSWORD: text is the
+				   password (wiped when freed), or NULL when
+				   the user declined (the account stays
+				   offline; the next command asks again) */
+	WORKER_PIN		/* text: "sha256:..." the user pinned (and
+				   wrote to the config): use it, reconnect */
 };
 
 struct worker_cmd {
@@ -51,7 +57,18 @@ enum worker_event_type {
 	WORKER_EV_ERROR,		/* text: a command failed (one line) */
 	WORKER_EV_IDLE,			/* the queue is empty again */
 	WORKER_EV_SEARCH,		/* ids: msg ids matching, in folder_id */
-	WORKER_EV_CONNECTION		/* text: "online", or "offline: why; retry in N s" */
+	WORKER_EV_CONNECTION,		/* text: "online", or "offline: why; retry in N s" */
+	WORKER_EV_NEED_PASSWORD,	/* text: the account name; answer with
+					   WORKER_PASSWORD.  Sent when an
+					   account with no password, command
+					   or token command must connect, and
+					   after a typed password was refused;
+					   commands wait meanwhile */
+	WORKER_EV_CERT			/* text: "sha256:... REASON": the server
+					   certificate failed verification on
+					   an account without a pin; sent once
+					   per fingerprint, the UI may offer to
+					   pin it (WORKER_PIN) */
 };
 
 struct worker_event {
@@ -71,7 +88,10 @@ struct worker;
  */
 struct worker	*worker_start(const struct config_account *,
 		     const char *cache_path, int ui_wake_fd, struct error *);
-/* Queue a command (copied).  Never blocks on the network. */
+/*
+ * Queue a command (copied; a WORKER_PASSWORD text is wiped when freed).
+ * Never blocks on the network.
+ */
 void		 worker_submit(struct worker *, const struct worker_cmd *);
 /* Take the next event; false when there is none.  Free with _fini. */
 bool		 worker_next_event(struct worker *, struct worker_event *);

@@ -47,6 +47,12 @@ struct worker {
 	int64_t			 syncing_folder; /* being synced; 0 = none */
 	int64_t			 last_refresh_ms; /* last mid-sync MESSAGES */
 	int64_t			 last_full_sync_ms;
+	bool			 asking_password; /* NEED_PASSWORD sent */
+	struct worker_cmd_node	*deferred, **deferred_tail; /* until then */
+	size_t			 ndeferred;
+	struct config_account	 cfg_pinned;	/* *cfg with the user's pin */
+	char			*pin;		/* its tls.fingerprint */
+	char			*cert_offered;	/* last WORKER_EV_CERT's */
 };
 
 /* worker.c */
@@ -55,6 +61,10 @@ void	 worker_emit(struct worker *, enum worker_event_type, int64_t folder,
 void	 worker_emit_ids(struct worker *, int64_t folder, int64_t *ids,
 	     size_t n);
 int64_t	 worker_now_ms(void);
+/* Free a command's text (wiped for WORKER_PASSWORD). */
+void	 worker_cmd_fini(struct worker_cmd *);
+/* Free a list of command nodes. */
+void	 worker_cmd_list_free(struct worker_cmd_node *);
 
 /* worker_run.c */
 void	 worker_run(struct worker *, const struct worker_cmd *);
@@ -64,5 +74,7 @@ void	 worker_failed(struct worker *, const struct error *);
 bool	 worker_flush_ops(struct worker *);
 /* Bring the watched folder up to date and IDLE on it until a command. */
 void	 worker_idle(struct worker *);
+/* Reconnect: resync all, or the watched folder, or replay the queue. */
+void	 worker_retry(struct worker *);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config_pin.h"
 #include "core/sync.h"
 #include "core/worker_impl.h"
 #include "util/log.h"
@@ -19,6 +20,7 @@
 #define WORKER_OP_BATCH		256	/* flag changes sent in one STORE */
 #define WORKER_OP_ATTEMPTS	3	/* a refused operation is dropped after */
 #define WORKER_IDLE_MS		(5 * 60 * 1000)	/* then resync all folders */
+#define WORKER_DEFER_MAX	64	/* commands kept while asking a password */
 
 /* The connection works (again): say so once. */
 static void
@@ -33,6 +35,52 @@ worker_online(struct worker *w)
 	worker_emit(w, WORKER_EV_CONNECTION, 0, 0, "online");
 }
 
+/*
+ * A certificate that failed verification on an account without a pin:
+ * tell the UI once per fingerprint, so it can offer to pin it.
+ */
+static void
+worker_cert_offer(struct worker *w, const struct error *err)
+{
+	char	*fp, *reason, *text;
+
+	if (err->code != ERR_TLS || w->account->cfg->tls.fingerprint != NULL ||
+	    config_pin_parse_error(err->msg, &fp, &reason) == -1)
+		return;
+	if (w->cert_offered == NULL || strcmp(w->cert_offered, fp) != 0) {
+		text = xasprintf("%s %s", fp, reason);
+		worker_emit(w, WORKER_EV_CERT, 0, 0, text);
+		free(text);
+		free(w->cert_offered);
+		w->cert_offered = fp;
+		fp = NULL;
+	}
+	free(fp);
+	free(reason);
+}
+
+/* The user pinned the certificate: use the pin and reconnect at once. */
+static void
+worker_pin(struct worker *w, const char *fingerprint)
+{
+	if (fingerprint == NULL || strncmp(fingerprint, "sha256:", 7) != 0)
+		return;
+	/* A copy of the config entry: the UI thread reads the original. */
+	if (w->account->cfg != &w->cfg_pinned)
+		w->cfg_pinned = *w->account->cfg;
+	free(w->pin);
+	w->pin = xstrdup(fingerprint);
+	w->cfg_pinned.tls.fingerprint = w->pin;
+	account_close(w->account);
+	w->account->cfg = &w->cfg_pinned;
+	log_info("worker", "[%s] certificate pinned: %s", w->cfg->name,
+	    w->pin);
+	w->auth_failed = false;
+	w->backoff_s = 1;
+	w->retry_at_ms = 0;
+	worker_retry(w);
+}
+
 /* Report a failure; an account-scope one takes the account offline. */
 void
 worker_failed(struct worker *w, const struct error *err)
@@ -45,6 +93,7 @@ worker_failed(struct worker *w, const struct error *err)
 	worker_emit(w, WORKER_EV_ERROR, 0, 0, err->msg);
 	if (err->scope != ERR_SCOPE_ACCOUNT)
 		return;
+	worker_cert_offer(w, err);
 	w->offline = true;
 	if (err->code == ERR_AUTH || err->code == ERR_CONFIG) {
 		/*
@@ -64,6 +113,17 @@ worker_failed(struct worker *w, const struct error *err)
 	}
 	worker_emit(w, WORKER_EV_CONNECTION, 0, 0, text);
 	free(text);
+	/*
+	 * A typed password the server refused: forget it and ask once more.
+	 * Nothing is retried until the user answers, so no loop can lock
+	 * the account.
+	 */
+	if (err->code == ERR_AUTH && w->account->password != NULL) {
+		xfree_secret(w->account->password);
+		w->account->password = NULL;
+		w->asking_password = true;
+		worker_emit(w, WORKER_EV_NEED_PASSWORD, 0, 0, w->cfg->name);
+	}
 }
 
 /* Look up a folder for a command; false (reported) if it is gone. */
@@ -390,10 +450,114 @@ worker_search(struct worker *w, const struct worker_cmd *cmd)
 	cache_folder_fini(&f);
 }
 
+/*
+ * Must the user type a password before the account can connect?  Only
+ * when nothing in the config provides one (password, password_command,
+ * oauth2_token_command) and a user is set (else there is no login).
+ */
+static bool
+worker_password_missing(const struct worker *w)
+{
+	const struct config_account	*c = w->cfg;
+
+	return !w->account->connected && w->account->password == NULL &&
+	    c->user != NULL && c->password == NULL &&
+	    c->password_command == NULL && c->oauth2_token_command == NULL;
+}
+
+/* Keep a command until the password comes; ask for it once. */
+static void
+worker_defer(struct worker *w, const struct worker_cmd *cmd)
+{
+	struct worker_cmd_node	*n;
+
+	if (cmd->type == WORKER_WATCH_FOLDER)
+		w->watch_folder = cmd->folder_id;
+	if (cmd->type == WORKER_SYNC_ALL)
+		w->need_sync_all = true;
+	if (w->ndeferred < WORKER_DEFER_MAX) {
+		n = xcalloc(1, sizeof *n);
+		n->cmd = *cmd;
+		n->cmd.text = cmd->text != NULL ? xstrdup(cmd->text) : NULL;
+		*w->deferred_tail = n;
+		w->deferred_tail = &n->next;
+		w->ndeferred++;
+	}
+	if (w->asking_password)
+		return;
+	/* Offline, and no automatic retry: only the answer goes on. */
+	w->asking_password = true;
+	w->offline = true;
+	w->auth_failed = true;
+	w->retry_at_ms = 0;
+	worker_emit(w, WORKER_EV_NEED_PASSWORD, 0, 0, w->cfg->name);
+}
+
+/* Reconnect: resync all, or the watched folder, or replay the queue. */
+void
+worker_retry(struct worker *w)
+{
+	struct worker_cmd	retry = { .type = WORKER_FLUSH_OPS };
+
+	if (w->need_sync_all)
+		retry.type = WORKER_SYNC_ALL;
+	else if (w->watch_folder != 0) {
+		retry.type = WORKER_WATCH_FOLDER;
+		retry.folder_id = w->watch_folder;
+	}
+	worker_run(w, &retry);
+}
+
+/*
+ * The user answered the password prompt: keep the password for
+ * reconnects and run what waited for it, or (declined) drop that.
+ */
+static void
+worker_password(struct worker *w, const char *password)
+{
+	struct worker_cmd_node	*list, *n;
+
+	w->asking_password = false;
+	list = w->deferred;
+	w->deferred = NULL;
+	w->deferred_tail = &w->deferred;
+	w->ndeferred = 0;
+	if (password == NULL) {
+		worker_cmd_list_free(list);
+		worker_emit(w, WORKER_EV_CONNECTION, 0, 0,
+		    "offline: no password given");
+		return;
+	}
+	xfree_secret(w->account->password);
+	w->account->password = xstrdup(password);
+	w->auth_failed = false;
+	if (list == NULL)
+		worker_retry(w);
+	/* After a refusal these wait again (worker_defer), unasked. */
+	for (; list != NULL; list = n) {
+		n = list->next;
+		worker_run(w, &list->cmd);
+		worker_cmd_fini(&list->cmd);
+		free(list);
+	}
+}
+
 /* Run one command on the worker thread. */
 void
 worker_run(struct worker *w, const struct worker_cmd *cmd)
 {
+	if (cmd->type == WORKER_PASSWORD) {
+		worker_password(w, cmd->text);
+		return;
+	}
+	if (cmd->type == WORKER_PIN) {
+		worker_pin(w, cmd->text);
+		return;
+	}
+	if (worker_password_missing(w)) {
+		worker_defer(w, cmd);
+		return;
+	}
 	switch (cmd->type) {
 	case WORKER_SYNC_ALL:
 		worker_sync_all(w);
@@ -421,6 +585,9 @@ worker_run(struct worker *w, const struct worker_cmd *cmd)
 		break;
 	case WORKER_SEARCH:
 		worker_search(w, cmd);
+		break;
+	case WORKER_PASSWORD:
+	case WORKER_PIN:
 		break;
 	}
 }

@@ -119,8 +119,13 @@ imap_open(struct account *a, struct error *err)
 			    "[account %s]: no user", cfg->name);
 			goto out;
 		}
-		/* An OAuth account's token is fetched by the login itself. */
-		if (cfg->oauth2_token_command == NULL &&
+		/*
+		 * A password the user typed comes first; an OAuth account's
+		 * token is fetched by the login itself.
+		 */
+		if (a->password != NULL)
+			pass = xstrdup(a->password);
+		else if (cfg->oauth2_token_command == NULL &&
 		    (pass = config_account_password(cfg, err)) == NULL)
 			goto out;
 		rc = imap_conn_login(ia->conn, cfg->user, pass, err);

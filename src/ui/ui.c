@@ -25,6 +25,7 @@
 #include "ui/ui.h"
 #include "ui/ui_i18n.h"
 #include "ui/ui_internal.h"
+#include "util/sanitize.h"
 #include "util/xmalloc.h"
 
 /* Re-read changed rows at most this often while a sync is running. */
@@ -238,6 +239,25 @@ ui_poll_timeout(const struct ui *ui)
 	return left < 0 ? 0 : (int)left;
 }
 
+/* A certificate failed verification: keep "FP REASON" for the offer. */
+static void
+ui_event_cert(struct ui *ui, size_t i, const char *text)
+{
+	struct ui_account	*a = &ui->accounts[i];
+	const char		*sp;
+	char			*fp;
+
+	if (text == NULL || (sp = strchr(text, ' ')) == NULL)
+		return;
+	free(a->cert_fp);
+	free(a->cert_reason);
+	fp = xstrndup(text, (size_t)(sp - text));
+	a->cert_fp = sanitize_line_dup(fp);
+	free(fp);
+	a->cert_reason = sanitize_line_dup(sp + 1);
+	a->cert_wanted = true;
+}
+
 /* Handle one event from account i's worker. */
 static void
 ui_event(struct ui *ui, size_t i, const struct worker_event *ev)
@@ -275,6 +295,13 @@ ui_event(struct ui *ui, size_t i, const struct worker_event *ev)
 		break;
 	case WORKER_EV_CONNECTION:
 		ui_status_set_connection(ui, i, ev->text);
+		break;
+	case WORKER_EV_NEED_PASSWORD:
+		/* Asked when no other prompt is open (ui_loop). */
+		ui->accounts[i].pw_wanted = true;
+		break;
+	case WORKER_EV_CERT:
+		ui_event_cert(ui, i, ev->text);
 		break;
 	}
 }
@@ -389,6 +416,7 @@ ui_loop(struct ui *ui)
 		if (ui->quit)
 			break;
 		ui_refresh_data(ui, keys);
+		ui_prompt_worker_next(ui);
 		ui_redraw(ui);
 	}
 }
@@ -537,6 +565,8 @@ ui_fini(struct ui *ui)
 	for (i = 0; i < ui->naccounts; i++) {
 		free(ui->accounts[i].status);
 		free(ui->accounts[i].conn);
+		free(ui->accounts[i].cert_fp);
+		free(ui->accounts[i].cert_reason);
 	}
 	free(ui->accounts);
 	free(ui->message);

@@ -43,6 +43,11 @@ struct ui_account {
 	int64_t				 cache_id;	/* -1 until known */
 	char				*status;	/* sanitised, or NULL */
 	char				*conn;		/* offline text, or NULL */
+	bool				 pw_wanted;	/* worker asked; not shown */
+	bool				 pw_sent;	/* a typed password is out */
+	char				*cert_fp;	/* WORKER_EV_CERT's, or NULL */
+	char				*cert_reason;	/* sanitised */
+	bool				 cert_wanted;	/* offer not shown yet */
 };
 
 /* A row of the folder pane: an account heading or one of its folders. */
@@ -133,9 +138,11 @@ enum ui_prompt_kind {
 	UI_PROMPT_SAVE,
 	UI_PROMPT_FOLDER_CREATE,
 	UI_PROMPT_FOLDER_RENAME,
+	UI_PROMPT_PASSWORD,		/* hidden input, wiped */
 	UI_CONFIRM_EXPUNGE,		/* one key: y/n */
 	UI_CONFIRM_OVERWRITE,
 	UI_CONFIRM_FOLDER_DELETE,
+	UI_CONFIRM_PIN,			/* pin account's cert_fp */
 	UI_MENU_SORT			/* one key: d/f/s/z/t */
 };
 
@@ -316,6 +323,7 @@ void	 ui_prompt_start(struct ui *, enum ui_prompt_kind, const char *label,
 void	 ui_prompt_key(struct ui *, int key);
 void	 ui_prompt_draw(struct ui *);
 void	 ui_prompt_fini(struct ui_prompt *);
+void	 ui_prompt_worker_next(struct ui *);
 
 /* ui_picker.c */
 void	 ui_picker_open(struct ui *, enum ui_picker_kind, bool tagged);

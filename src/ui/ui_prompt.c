@@ -6,10 +6,16 @@
  * Backspace removes a whole character.  The answer is handed to the
  * function that asked, by kind; Esc or C-g cancels.  What is typed is
  * drawn sanitised, so a pasted escape sequence shows as text.
+ *
+ * The password prompt (a worker's WORKER_EV_NEED_PASSWORD) draws nothing
+ * of what is typed, keeps it in a buffer allocated once at its full size
+ * (never copied by a realloc) and wipes every copy; Esc tells the worker
+ * that no password comes, and the account stays offline.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config_pin.h"
 #include "ui/ui_i18n.h"
 #include "ui/ui_internal.h"
 #include "ui/ui_text.h"
@@ -25,7 +31,7 @@ ui_prompt_fini(struct ui_prompt *p)
 {
 	free(p->label);
 	free(p->path);
-	buf_fini(&p->text);
+	buf_fini_secret(&p->text);
 	memset(p, 0, sizeof *p);
 }
 
@@ -34,7 +40,8 @@ static bool
 ui_prompt_one_key(enum ui_prompt_kind kind)
 {
 	return kind == UI_CONFIRM_EXPUNGE || kind == UI_CONFIRM_OVERWRITE ||
-	    kind == UI_CONFIRM_FOLDER_DELETE || kind == UI_MENU_SORT;
+	    kind == UI_CONFIRM_FOLDER_DELETE || kind == UI_CONFIRM_PIN ||
+	    kind == UI_MENU_SORT;
 }
 
 /*
@@ -58,6 +65,37 @@ ui_prompt_start(struct ui *ui, enum ui_prompt_kind kind, const char *label,
 	ui_status_clear_message(ui);
 }
 
+/*
+ * Yes to the pin offer: write the pin into the config file, then have the
+ * worker use it.  Nothing is pinned when the file cannot be changed.
+ */
+static void
+ui_prompt_pin(struct ui *ui, size_t account)
+{
+	struct ui_account	*a;
+	struct error		 err;
+	char			*text;
+
+	if (account >= ui->naccounts || ui->accounts[account].cert_fp == NULL)
+		return;
+	a = &ui->accounts[account];
+	if (ui->cfg->path == NULL) {
+		ui_status_set_message(ui, true, _("no config file to write "
+		    "the pin to"));
+		return;
+	}
+	if (config_pin_write(ui->cfg->path, a->cfg->name, a->cert_fp,
+	    &err) == -1) {
+		ui_status_set_message(ui, true, err.msg);
+		return;
+	}
+	ui_submit_text(ui, account, WORKER_PIN, 0, a->cert_fp);
+	text = xasprintf(_("Pinned %s for %s in %s."), a->cert_fp,
+	    a->cfg->name, ui->cfg->path);
+	ui_status_set_message(ui, false, text);
+	free(text);
+}
+
 /* Hand a y/n answer to whoever asked. */
 static void
 ui_prompt_confirmed(struct ui *ui, struct ui_prompt *p)
@@ -71,6 +109,9 @@ ui_prompt_confirmed(struct ui *ui, struct ui_prompt *p)
 		break;
 	case UI_CONFIRM_FOLDER_DELETE:
 		ui_folder_ops_delete(ui, p->folder_id);
+		break;
+	case UI_CONFIRM_PIN:
+		ui_prompt_pin(ui, p->account);
 		break;
 	default:
 		break;
@@ -97,6 +138,12 @@ ui_prompt_answered(struct ui *ui, struct ui_prompt *p, const char *text)
 		break;
 	case UI_PROMPT_FOLDER_RENAME:
 		ui_folder_ops_rename(ui, p->folder_id, text);
+		break;
+	case UI_PROMPT_PASSWORD:
+		if (p->account < ui->naccounts) {
+			ui->accounts[p->account].pw_sent = true;
+			ui_submit_text(ui, p->account, WORKER_PASSWORD, 0, text);
+		}
 		break;
 	default:
 		break;
@@ -138,6 +185,26 @@ ui_prompt_backspace(struct buf *b)
 		b->data[n] = '\0';
 }
 
+/* Esc: forget the prompt; a declined password leaves its account offline. */
+static void
+ui_prompt_cancel(struct ui *ui)
+{
+	size_t	account = ui->prompt.account;
+	bool	password = ui->prompt.kind == UI_PROMPT_PASSWORD;
+	char	*text;
+
+	ui_prompt_fini(&ui->prompt);
+	if (!password || account >= ui->naccounts) {
+		ui_status_set_message(ui, false, _("Cancelled."));
+		return;
+	}
+	ui_submit_text(ui, account, WORKER_PASSWORD, 0, NULL);
+	text = xasprintf(_("No password given: %s stays offline."),
+	    ui->accounts[account].cfg->name);
+	ui_status_set_message(ui, false, text);
+	free(text);
+}
+
 /* Feed one key to the active prompt. */
 void
 ui_prompt_key(struct ui *ui, int key)
@@ -154,13 +221,12 @@ ui_prompt_key(struct ui *ui, int key)
 		memset(&ui->prompt, 0, sizeof ui->prompt);
 		text = xstrdup(buf_str(&p.text));
 		ui_prompt_answered(ui, &p, text);
-		free(text);
+		xfree_secret(text);
 		ui_prompt_fini(&p);
 	} else if (key == UI_KEY_ESC || key == UI_KEY_CTRL('g') ||
-	    (key & UI_KEY_META_BIT)) {
-		ui_prompt_fini(&ui->prompt);
-		ui_status_set_message(ui, false, _("Cancelled."));
-	} else if (key == KEY_BACKSPACE || key == 127 || key == '\b')
+	    (key & UI_KEY_META_BIT))
+		ui_prompt_cancel(ui);
+	else if (key == KEY_BACKSPACE || key == 127 || key == '\b')
 		ui_prompt_backspace(&ui->prompt.text);
 	else if (key == UI_KEY_CTRL('u'))
 		buf_reset(&ui->prompt.text);
@@ -180,6 +246,11 @@ ui_prompt_draw(struct ui *ui)
 	wchar_t			 wc;
 
 	lw = ui_draw_str(y, 0, ui->cols, p->label, A_NORMAL);
+	if (p->kind == UI_PROMPT_PASSWORD) {
+		/* Not even its length shows. */
+		move(y, lw >= ui->cols ? ui->cols - 1 : lw);
+		return;
+	}
 	buf_init(&b, UI_PROMPT_MAX * 4);
 	sanitize_append(&b, buf_str(&p->text), p->text.len, 0);
 	s = buf_str(&b);
@@ -193,4 +264,58 @@ ui_prompt_draw(struct ui *ui)
 	if (x >= ui->cols)
 		x = ui->cols - 1;
 	move(y, x < 0 ? 0 : x);
+}
+
+/* Offer to pin the certificate of account i (the worker's WORKER_EV_CERT). */
+static void
+ui_prompt_cert(struct ui *ui, size_t i)
+{
+	struct ui_account	*a = &ui->accounts[i];
+	char			*label;
+
+	label = xasprintf(_("Certificate for %s not trusted (%s). Pin %s? "
+	    "(y/n)"), a->cfg->name, a->cert_reason != NULL ? a->cert_reason :
+	    "", a->cert_fp);
+	ui_prompt_start(ui, UI_CONFIRM_PIN, label, NULL);
+	free(label);
+	ui->prompt.account = i;
+}
+
+/*
+ * Ask what a worker waits for (a password), or offers (a pin), once no
+ * other prompt is open.  After a refused password the label says so: the
+ * worker's error line is replaced by the prompt.
+ */
+void
+ui_prompt_worker_next(struct ui *ui)
+{
+	struct ui_account	*a;
+	char			*label;
+	size_t			 i;
+
+	if (ui->prompt.active)
+		return;
+	for (i = 0; i < ui->naccounts; i++) {
+		a = &ui->accounts[i];
+		if (a->cert_wanted && a->cert_fp != NULL) {
+			a->cert_wanted = false;
+			ui_prompt_cert(ui, i);
+			return;
+		}
+		if (!a->pw_wanted)
+			continue;
+		a->pw_wanted = false;
+		if (a->pw_sent)
+			label = xasprintf(_("Error: authentication failed. "
+			    "Password for %s: "), a->cfg->name);
+		else
+			label = xasprintf(_("Password for %s: "), a->cfg->name);
+		a->pw_sent = false;
+		ui_prompt_start(ui, UI_PROMPT_PASSWORD, label, NULL);
+		free(label);
+		ui->prompt.account = i;
+		/* The whole buffer now: a realloc would leave a copy. */
+		(void)buf_reserve(&ui->prompt.text, UI_PROMPT_MAX);
+		return;
+	}
 }
