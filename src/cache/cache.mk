@@ -14,21 +14,24 @@ src_cache_libcache_a_SOURCES = \
 
 check_PROGRAMS += tests/unit/test_cache
 TESTS += tests/unit/test_cache
-tests_unit_test_cache_SOURCES = tests/unit/test_cache.c
+tests_unit_test_cache_SOURCES = tests/unit/test_cache.c \
+	tests/unit/test_tmpdir.c tests/unit/test_tmpdir.h
 tests_unit_test_cache_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cache_LDADD = src/cache/libcache.a src/util/libutil.a \
 	$(SQLITE_LIBS) $(TEST_LDADD) -lpthread
 
 check_PROGRAMS += tests/unit/test_cache_query
 TESTS += tests/unit/test_cache_query
-tests_unit_test_cache_query_SOURCES = tests/unit/test_cache_query.c
+tests_unit_test_cache_query_SOURCES = tests/unit/test_cache_query.c \
+	tests/unit/test_tmpdir.c tests/unit/test_tmpdir.h
 tests_unit_test_cache_query_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cache_query_LDADD = src/cache/libcache.a src/util/libutil.a \
 	$(SQLITE_LIBS) $(TEST_LDADD) -lpthread
 
 check_PROGRAMS += tests/unit/test_cache_ops
 TESTS += tests/unit/test_cache_ops
-tests_unit_test_cache_ops_SOURCES = tests/unit/test_cache_ops.c
+tests_unit_test_cache_ops_SOURCES = tests/unit/test_cache_ops.c \
+	tests/unit/test_tmpdir.c tests/unit/test_tmpdir.h
 tests_unit_test_cache_ops_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cache_ops_LDADD = src/cache/libcache.a src/util/libutil.a \
 	$(SQLITE_LIBS) $(TEST_LDADD) -lpthread

@@ -11,7 +11,6 @@
 
 #include <check.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -21,27 +20,17 @@
 #include <unistd.h>
 
 #include "cache/cache.h"
+#include "test_tmpdir.h"
 #include "util/xmalloc.h"
 
 static char	 test_dir[64];
 static char	*test_path;
 
-/* Remove one entry of the temporary tree. */
-static int
-test_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* Make a fresh temporary directory for one test. */
 static void
 setup(void)
 {
-	snprintf(test_dir, sizeof test_dir, "/tmp/petrel-cache-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(test_dir));
+	test_tmpdir_make(test_dir, sizeof test_dir, "petrel-cache");
 	test_path = xasprintf("%s/sub/dir/cache.db", test_dir);
 }
 
@@ -49,7 +38,7 @@ setup(void)
 static void
 teardown(void)
 {
-	nftw(test_dir, test_rm, 16, FTW_DEPTH | FTW_PHYS);
+	test_tmpdir_remove(test_dir);
 	free(test_path);
 	test_path = NULL;
 }

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include <check.h>
-#include <ftw.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,27 +14,17 @@
 #include <unistd.h>
 
 #include "cache/cache.h"
+#include "test_tmpdir.h"
 #include "util/xmalloc.h"
 
 static char	 test_dir[64];
 static char	*test_path;
 
-/* Remove one entry of the temporary tree. */
-static int
-test_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* Make a fresh temporary directory for one test. */
 static void
 setup(void)
 {
-	snprintf(test_dir, sizeof test_dir, "/tmp/petrel-cacheq-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(test_dir));
+	test_tmpdir_make(test_dir, sizeof test_dir, "petrel-cacheq");
 	test_path = xasprintf("%s/cache.db", test_dir);
 }
 
@@ -43,7 +32,7 @@ setup(void)
 static void
 teardown(void)
 {
-	nftw(test_dir, test_rm, 16, FTW_DEPTH | FTW_PHYS);
+	test_tmpdir_remove(test_dir);
 	free(test_path);
 	test_path = NULL;
 }
