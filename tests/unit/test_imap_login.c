@@ -354,25 +354,40 @@ START_TEST(test_auto_falls_back)
 }
 END_TEST
 
+/*
+ * Connect to a server that never speaks (greeting_timeout 200 ms, timeout
+ * 5 s); returns how long the failure took, in milliseconds.
+ */
+static int64_t
+connect_silent(const char *const *script, enum config_security sec,
+    struct error *err, int *rc)
+{
+	struct imap_conn	*c = NULL;
+	int64_t			 t0;
+
+	cfg_reset(sec);
+	cfg.greeting_timeout_ms = 200;
+	cfg.timeout_ms = 5000;
+	mock_start(script, 0);
+	mock.sleep_ms = 5000;
+	t0 = imap_conn_now();
+	*rc = imap_conn_connect(&cfg, -1, &c, err);
+	if (c != NULL)
+		imap_conn_free(c);
+	return imap_conn_now() - t0;
+}
+
 START_TEST(test_auto_silent_bounded)
 {
 	/* Accepts, never speaks: two attempts, each greeting_timeout. */
 	static const char *const script[] = {
 		MOCK_TLS, MOCK_SLEEP, NULL
 	};
-	struct imap_conn	*c;
 	struct error		 err;
 	int64_t			 t0;
 	int			 rc;
 
-	cfg_reset(CONFIG_SEC_AUTO);
-	cfg.greeting_timeout_ms = 200;
-	cfg.timeout_ms = 5000;
-	mock_start(script, 0);
-	mock.sleep_ms = 5000;
-	t0 = imap_conn_now();
-	rc = imap_conn_connect(&cfg, -1, &c, &err);
-	t0 = imap_conn_now() - t0;
+	t0 = connect_silent(script, CONFIG_SEC_AUTO, &err, &rc);
 	ck_assert_int_eq(rc, -1);
 	ck_assert_int_eq(err.code, ERR_TIMEOUT);
 	ck_assert_msg(t0 >= 350 && t0 < 700, "took %lld ms", (long long)t0);
@@ -385,19 +400,11 @@ START_TEST(test_greeting_timeout)
 {
 	/* Every mode: the greeting waits greeting_timeout, not timeout. */
 	static const char *const script[] = { MOCK_SLEEP, NULL };
-	struct imap_conn	*c;
 	struct error		 err;
 	int64_t			 t0;
 	int			 rc;
 
-	cfg_reset(CONFIG_SEC_STARTTLS);
-	cfg.greeting_timeout_ms = 200;
-	cfg.timeout_ms = 5000;
-	mock_start(script, 0);
-	mock.sleep_ms = 5000;
-	t0 = imap_conn_now();
-	rc = imap_conn_connect(&cfg, -1, &c, &err);
-	t0 = imap_conn_now() - t0;
+	t0 = connect_silent(script, CONFIG_SEC_STARTTLS, &err, &rc);
 	ck_assert_int_eq(rc, -1);
 	ck_assert_int_eq(err.code, ERR_TIMEOUT);
 	ck_assert_msg(t0 >= 150 && t0 < 450, "took %lld ms", (long long)t0);
