@@ -211,6 +211,10 @@ struct cache_query {
 	bool		 reverse;
 	unsigned	 match_fields;	/* CACHE_MATCH_*; 0 = no limit */
 	const char	*match_text;	/* UTF-8; NULL or "" = no limit */
+	int64_t		 count;		/* rows the query has, if the caller
+					   knows (0: unknown): a page in the
+					   second half is then read from the
+					   other end, not walked to */
 };
 
 int	 cache_query_count(struct cache *, const struct cache_query *,

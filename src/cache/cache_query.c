@@ -332,18 +332,51 @@ out:
 	return rv;
 }
 
-/* Read a page of a query, in its order. */
+/* Reverse a page read from the other end, so it is in the query's order. */
+static void
+cache_page_reverse(struct cache_msg *msgs, size_t n)
+{
+	struct cache_msg	 t;
+
+	for (size_t i = 0; i < n / 2; i++) {
+		t = msgs[i];
+		msgs[i] = msgs[n - 1 - i];
+		msgs[n - 1 - i] = t;
+	}
+}
+
+/*
+ * Read a page of a query, in its order.  OFFSET makes SQLite step over
+ * every row before the page: at the end of a 100,000-message folder, or of
+ * a limit whose matches are spread over it, that is the whole index.  When
+ * the caller knows the count and the page is in the second half, the
+ * reversed order is read from its start instead, and the page turned back:
+ * the order is total (key, date, id), so the two agree row for row.
+ */
 int
 cache_query_page(struct cache *c, const struct cache_query *q, int64_t offset,
     size_t limit, struct cache_msg **msgs, size_t *n, struct error *e)
 {
 	sqlite3_stmt	*s;
 	struct cache_plan p;
+	struct cache_query back;
 	char		 what[64];
 	int		 rv = -1;
+	bool		 flip = false;
 
 	if (offset < 0)
 		return error_set(e, ERR_CACHE, ERR_SCOPE_OP, "negative offset");
+	if (q->count > 0 && limit <= (size_t)q->count && offset < q->count &&
+	    offset > q->count / 2) {
+		back = *q;
+		back.reverse = !q->reverse;
+		/* The page [offset, offset + limit) seen from the end. */
+		if (offset + (int64_t)limit > q->count)
+			limit = (size_t)(q->count - offset);
+		offset = q->count - offset - (int64_t)limit;
+		q = &back;
+		flip = true;
+	}
 	if (cache_query_plan(q, &p, e) != 0)
 		return -1;
 	s = cache_query_start(c, q, CACHE_QUERY_PAGE, &p, e);
@@ -360,6 +393,8 @@ cache_query_page(struct cache *c, const struct cache_query *q, int64_t offset,
 		goto out;
 	}
 	rv = cache_msg_collect(c, s, msgs, n, what, e);
+	if (rv == 0 && flip)
+		cache_page_reverse(*msgs, *n);
 out:
 	cache_plan_fini(&p);
 	return rv;

@@ -200,6 +200,7 @@ ui_index_load(struct ui *ui)
 		ui_index_load_ids(ui, want);
 	else {
 		ui_index_query(ix, &q, true);
+		q.count = ix->sc.count;
 		if (cache_query_page(ui->cache, &q, ix->sc.top, want,
 		    &ix->rows, &ix->nrows, &err) != 0) {
 			ix->rows = NULL;

@@ -231,6 +231,69 @@ START_TEST(test_paging)
 }
 END_TEST
 
+/* The remote ids of one page as "a,b"; count is the hint (0: none). */
+static void
+test_page_ids(struct cache *c, const struct cache_query *q, int64_t count,
+    int64_t off, size_t lim, char *out, size_t size)
+{
+	struct cache_query	 h = *q;
+	struct cache_msg	*page;
+	struct error		 e;
+	size_t			 n, len = 0;
+
+	h.count = count;
+	out[0] = '\0';
+	ck_assert_msg(cache_query_page(c, &h, off, lim, &page, &n, &e) == 0,
+	    "%s", e.msg);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(out + len, size - len, "%s%s",
+		    i == 0 ? "" : ",", page[i].remote_id);
+	cache_msg_list_free(page, n);
+}
+
+/*
+ * A page in the second half is read from the other end when the count is
+ * known: every offset and size, in every order, limited or not, must give
+ * the rows the plain forward read gives.
+ */
+START_TEST(test_paging_from_the_end)
+{
+	static const char *const texts[] = { NULL, "budget", "o" };
+	struct cache		*c;
+	struct cache_query	 q;
+	struct error		 e;
+	char			 fwd[128], back[128];
+	int64_t			 folder, count;
+
+	c = test_open(&folder);
+	test_fill(c, folder, 1, NULL);
+	for (int sort = 0; sort < CACHE_SORT_SIZE + 1; sort++)
+	for (int rev = 0; rev < 2; rev++)
+	for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+		memset(&q, 0, sizeof q);
+		q.folder_id = folder;
+		q.sort = (enum cache_sort)sort;
+		q.reverse = rev;
+		q.match_text = texts[t];
+		q.match_fields = texts[t] != NULL ? CACHE_MATCH_SUBJECT |
+		    CACHE_MATCH_FROM : 0;
+		ck_assert_int_eq(cache_query_count(c, &q, &count, &e), 0);
+		ck_assert_int_gt(count, 1);
+		for (int64_t off = 0; off <= count; off++)
+		for (size_t lim = 1; lim <= (size_t)count + 1; lim++) {
+			test_page_ids(c, &q, 0, off, lim, fwd, sizeof fwd);
+			test_page_ids(c, &q, count, off, lim, back,
+			    sizeof back);
+			ck_assert_msg(strcmp(fwd, back) == 0, "sort %d rev %d "
+			    "text %s off %lld lim %zu: %s, from the end %s",
+			    sort, rev, texts[t] ? texts[t] : "-",
+			    (long long)off, lim, fwd, back);
+		}
+	}
+	cache_close(c);
+}
+END_TEST
+
 /* Assert the order of a date query limited to text in fields. */
 static void
 test_limit(struct cache *c, int64_t folder, unsigned fields,
@@ -482,6 +545,7 @@ cache_query_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_sort_orders);
 	tcase_add_test(tc, test_paging);
+	tcase_add_test(tc, test_paging_from_the_end);
 	tcase_add_test(tc, test_limit_indexed);
 	tcase_add_test(tc, test_limit_unindexed_tail);
 	tcase_add_test(tc, test_limit_autocommit);
