@@ -44,7 +44,8 @@ worker_cert_offer(struct worker *w, const struct error *err)
 {
 	char	*fp, *reason, *text;
 
-	if (err->code != ERR_TLS || w->account->cfg->tls.fingerprint != NULL ||
+	if (err->code != ERR_TLS_VERIFY ||
+	    w->account->cfg->tls.fingerprint != NULL ||
 	    config_pin_parse_error(err->msg, &fp, &reason) == -1)
 		return;
 	if (w->cert_offered == NULL || strcmp(w->cert_offered, fp) != 0) {

@@ -400,10 +400,8 @@ imap_login_retry(const struct error *err)
 	case ERR_CONFIG:
 	case ERR_CANCELLED:
 	case ERR_AUTH:
+	case ERR_TLS_VERIFY:	/* a certificate failure is an answer */
 		return false;
-	case ERR_TLS:
-		/* A certificate failure is an answer, not a wrong mode. */
-		return strstr(err->msg, "certificate") == NULL;
 	default:
 		return true;
 	}

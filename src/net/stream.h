@@ -51,9 +51,13 @@ struct stream {
  * fields may be initialised alone.
  *
  * Versions are 10, 11, 12, 13 (TLS 1.0 .. 1.3); min 0 means 1.2, max 0
- * means the highest OpenSSL can do.  A version this OpenSSL cannot do
- * (compiled out, or refused at its security level) is moved to the nearest
- * one it can, with a warning in the log; with strict it is an error.
+ * means the highest OpenSSL can do.  A version this OpenSSL cannot do is
+ * moved to the nearest one it can, with a warning in the log; with strict
+ * it is an error (stream_tls_clamp has the rules).  "Cannot do" means:
+ * compiled out, outside the range the OpenSSL configuration sets for every
+ * program (MinProtocol / MaxProtocol in the system_default section of
+ * openssl.cnf, or of the file OPENSSL_CONF names), or refused at the
+ * security level the connection uses.
  * Asking for min 1.0 or 1.1 explicitly lowers OpenSSL's security level to
  * 0 for this connection (OpenSSL 3 refuses TLS < 1.2 at any higher level;
  * level 0 also accepts short keys and SHA-1 signatures).
@@ -99,7 +103,11 @@ void		 stream_set_peer(struct stream *, const char *peer);
  * Run a TLS client handshake over *s and replace *s with the TLS stream on
  * success.  Verifies the certificate chain and the host name unless
  * verify is false; a failure names the reason and the certificate's SHA-256
- * fingerprint.  On failure *s is left as it was (the caller frees it).
+ * fingerprint.  Errors: ERR_TLS_VERIFY when the server certificate failed
+ * verification or the pin, ERR_CONFIG for the account's unusable settings
+ * or files (CA, client certificate or key), ERR_TLS for any other failed
+ * handshake, or the stream's ERR_TIMEOUT / ERR_CANCELLED / ERR_NET.  On
+ * failure *s is left as it was (the caller frees it).
  */
 int		 stream_tls_start(struct stream **s, const char *host,
 		     const struct stream_tls_config *, struct error *);
@@ -112,12 +120,37 @@ bool		 stream_is_tls(const struct stream *);
 const char	*stream_tls_version(const struct stream *);
 /*
  * The version range a config yields with this OpenSSL (10..13 each),
- * after moving versions it cannot do; what stream_tls_start applies.  -1
- * with an ERR_TLS/ERR_CONFIG error if strict and a version is unavailable,
- * if a version is not 10..13, or if min > max.
+ * after moving versions it cannot do (logged as a warning); what
+ * stream_tls_start applies.  -1 with an ERR_CONFIG error if strict and a
+ * version is unavailable, if a version is not 10..13, or if min > max; with
+ * ERR_TLS if no version in the range is available.
  */
 int		 stream_tls_versions(const struct stream_tls_config *,
 		     int *min, int *max, struct error *);
+
+/* Version v (10..13) as a member of a set of TLS versions. */
+#define STREAM_TLS_BIT(v)	(1u << ((unsigned)(v) - 10u))
+
+/* What stream_tls_clamp decided. */
+struct stream_tls_range {
+	int	 min;		/* 10..13 */
+	int	 max;		/* 10..13, at least min */
+	char	 warning[512];	/* the versions moved, for the log; or "" */
+};
+
+/*
+ * The version decision alone (pure: no OpenSSL, no log).  can is the set
+ * of versions this OpenSSL can do here (STREAM_TLS_BIT each); cfg's
+ * min_version, max_version and strict are the account's wishes.  A version
+ * the account names that is not in can moves to the nearest one that is
+ * (a higher one first), and out->warning says so; with strict that is an
+ * ERR_CONFIG error instead.  Defaults move silently: max 0 is the highest
+ * in can, min 0 the lowest in can from 1.2 (or from max, if max < 1.2)
+ * up; ERR_TLS if there is none.  Other errors as stream_tls_versions.
+ */
+int		 stream_tls_clamp(unsigned can,
+		     const struct stream_tls_config *,
+		     struct stream_tls_range *out, struct error *);
 /*
  * Whether a "sha256:..." pin matches a fingerprint as stream_tls prints it
  * (case and colons ignored; both must hold 32 bytes).

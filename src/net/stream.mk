@@ -5,7 +5,7 @@ src_net_libstream_a_SOURCES = \
 	src/net/stream.c src/net/stream.h \
 	src/net/stream_proxy.c src/net/stream_proxy.h \
 	src/net/stream_tcp.c \
-	src/net/stream_tls.c \
+	src/net/stream_tls.c src/net/stream_tls_range.c \
 	src/net/transport.c src/net/transport.h
 
 check_PROGRAMS += tests/unit/test_stream_proxy
@@ -21,6 +21,13 @@ tests_unit_test_stream_tls_SOURCES = tests/unit/test_stream_tls.c
 tests_unit_test_stream_tls_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_stream_tls_LDADD = src/net/libstream.a src/util/libutil.a \
 	$(OPENSSL_LIBS) $(TEST_LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/test_stream_tls_range
+TESTS += tests/unit/test_stream_tls_range
+tests_unit_test_stream_tls_range_SOURCES = tests/unit/test_stream_tls_range.c
+tests_unit_test_stream_tls_range_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_stream_tls_range_LDADD = src/net/libstream.a \
+	src/util/libutil.a $(TEST_LDADD) -lpthread
 
 # A driver for the integration tests: transport_connect against real
 # proxies and servers (tests/integration/proxy.sh, tls.sh); not a test.

@@ -6,8 +6,12 @@
  * Certificate chain and host name (or IP address) are verified unless the
  * account turns verification off.  A failed verification names OpenSSL's
  * reason and the server certificate's SHA-256 fingerprint, so a user can
- * check it out of band.  Also owns the TLS options of stream.h: version
- * range (moved to what this OpenSSL can do), cipher lists, CA directory,
+ * check it out of band; that error, and a pin mismatch, carry their own
+ * code (ERR_TLS_VERIFY: a verdict on the server, never worth another mode
+ * or a retry), unlike other handshake failures (ERR_TLS) and the account's
+ * unreadable CA or client certificate files (ERR_CONFIG).  Also owns the
+ * TLS options of stream.h: version range (what this OpenSSL can do is
+ * found out here; stream_tls_range.c decides), cipher lists, CA directory,
  * client certificate and the fingerprint pin, whose rules (a matching leaf
  * is accepted without a verified chain, any other leaf refused) are
  * enforced twice: in the verify callback, and on the peer certificate
@@ -40,9 +44,10 @@ struct stream_tls {
 	int		 lo, hi;	/* the range asked for, if limited */
 };
 
-/* Describe the last OpenSSL error in err, with a prefix. */
+/* Describe the last OpenSSL error in err (code), with a prefix. */
 static int
-stream_tls_fail(struct error *err, const char *peer, const char *what)
+stream_tls_fail_as(struct error *err, enum error_code code,
+    const char *peer, const char *what)
 {
 	unsigned long	e;
 	char		buf[256];
@@ -53,8 +58,15 @@ stream_tls_fail(struct error *err, const char *peer, const char *what)
 	else
 		snprintf(buf, sizeof buf, "connection closed");
 	ERR_clear_error();
-	return error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT, "%s: TLS %s: %s",
+	return error_set(err, code, ERR_SCOPE_ACCOUNT, "%s: TLS %s: %s",
 	    peer, what, buf);
+}
+
+/* Describe the last OpenSSL error in err as ERR_TLS, with a prefix. */
+static int
+stream_tls_fail(struct error *err, const char *peer, const char *what)
+{
+	return stream_tls_fail_as(err, ERR_TLS, peer, what);
 }
 
 /* Run an SSL call until it stops wanting I/O; returns its result. */
@@ -257,106 +269,94 @@ stream_tls_proto(int v)
 	return 0;
 }
 
-/*
- * Whether this OpenSSL can do version v with ctx: compiled in, and allowed
- * at ctx's security level (OpenSSL 3 refuses TLS < 1.2 above level 0).
- */
+/* Whether this OpenSSL was built with version v. */
 static bool
-stream_tls_can(SSL_CTX *ctx, int v)
+stream_tls_built(int v)
+{
+	switch (v) {
+#ifndef OPENSSL_NO_TLS1
+	case 10:
+		return true;
+#endif
+#ifndef OPENSSL_NO_TLS1_1
+	case 11:
+		return true;
+#endif
+	case 12:
+		return true;
+#ifndef OPENSSL_NO_TLS1_3
+	case 13:
+		return true;
+#endif
+	}
+	return false;
+}
+
+/*
+ * The versions ctx can do (STREAM_TLS_BIT each): built in, inside the range
+ * the OpenSSL configuration put on ctx when it was made (MinProtocol and
+ * MaxProtocol of openssl.cnf's system_default section; so ask before
+ * setting a range of our own), and allowed at ctx's security level.
+ * OpenSSL 3.0 still says yes to TLS 1.0/1.1 above level 0, then fails
+ * their handshakes (MD5-SHA1 signatures are below level 1); later
+ * versions refuse them there outright.  Either way: not above level 0.
+ */
+static unsigned
+stream_tls_supported(SSL_CTX *ctx)
 {
 	int	(*cb)(const SSL *, const SSL_CTX *, int, int, int, void *,
 		    void *);
+	long	 lo = SSL_CTX_get_min_proto_version(ctx);
+	long	 hi = SSL_CTX_get_max_proto_version(ctx);
+	unsigned can = 0;
 	SSL	*ssl;
-	bool	 ok = stream_tls_proto(v) != 0;
+	int	 v, p;
 
-#ifdef OPENSSL_NO_TLS1
-	if (v == 10)
-		return false;
-#endif
-#ifdef OPENSSL_NO_TLS1_1
-	if (v == 11)
-		return false;
-#endif
-#ifdef OPENSSL_NO_TLS1_3
-	if (v == 13)
-		return false;
-#endif
 	/* The default callback looks at the SSL (not the context) first. */
-	if (!ok || (ssl = SSL_new(ctx)) == NULL)
-		return false;
+	if ((ssl = SSL_new(ctx)) == NULL) {
+		ERR_clear_error();
+		return 0;
+	}
 	cb = SSL_get_security_callback(ssl);
-	if (cb != NULL && cb(ssl, NULL, SSL_SECOP_VERSION, 0,
-	    stream_tls_proto(v), NULL, SSL_get0_security_ex_data(ssl)) == 0)
-		ok = false;
+	for (v = 10; v <= 13; v++) {
+		p = stream_tls_proto(v);
+		if (!stream_tls_built(v) || (lo != 0 && p < lo) ||
+		    (hi != 0 && p > hi))
+			continue;
+#if OPENSSL_VERSION_MAJOR >= 3
+		if (v < 12 && SSL_CTX_get_security_level(ctx) > 0)
+			continue;
+#endif
+		if (cb != NULL && cb(ssl, NULL, SSL_SECOP_VERSION, 0, p, NULL,
+		    SSL_get0_security_ex_data(ssl)) == 0)
+			continue;
+		can |= STREAM_TLS_BIT(v);
+	}
 	SSL_free(ssl);
-	return ok;
+	return can;
 }
 
 /*
- * The version nearest to v that ctx can do (higher ones first: they are
- * the safer choice); with strict, or if there is none, an error.
+ * Work out the version range of cfg on ctx (see stream.h): the security
+ * level first (it decides what ctx can do), then stream_tls_clamp.
  */
-static int
-stream_tls_nearest(SSL_CTX *ctx, int v, bool strict, const char *what,
-    struct error *err)
-{
-	int	d;
-
-	if (stream_tls_can(ctx, v))
-		return v;
-	if (strict)
-		return error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT, "%s TLS 1.%d "
-		    "is not available in this OpenSSL (%s) and tls_strict is "
-		    "set", what, v - 10, OpenSSL_version(OPENSSL_VERSION));
-	for (d = 1; d <= 3; d++) {
-		if (v + d <= 13 && stream_tls_can(ctx, v + d))
-			break;
-		if (v - d >= 10 && stream_tls_can(ctx, v - d)) {
-			d = -d;
-			break;
-		}
-	}
-	if (d > 3)
-		return error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT,
-		    "this OpenSSL can do no TLS version");
-	log_warn("tls", "%s TLS 1.%d is not available in this OpenSSL; "
-	    "using TLS 1.%d", what, v - 10, v + d - 10);
-	return v + d;
-}
-
-/* Work out the version range of cfg on ctx (see stream.h). */
 static int
 stream_tls_range(SSL_CTX *ctx, const struct stream_tls_config *cfg,
     int *minp, int *maxp, struct error *err)
 {
-	int	lo = cfg->min_version, hi = cfg->max_version;
+	struct stream_tls_range	 r;
+	int			 lo = cfg->min_version, hi = cfg->max_version;
 
-	if ((lo != 0 && (lo < 10 || lo > 13)) ||
-	    (hi != 0 && (hi < 10 || hi > 13)))
-		return error_set(err, ERR_CONFIG, ERR_SCOPE_ACCOUNT,
-		    "TLS versions must be 1.0 to 1.3");
-	if (lo != 0 && hi != 0 && lo > hi)
-		return error_set(err, ERR_CONFIG, ERR_SCOPE_ACCOUNT,
-		    "tls_min 1.%d is above tls_max 1.%d", lo - 10, hi - 10);
-	if (lo == 0)
-		lo = hi != 0 && hi < 12 ? hi : 12;
 	/* Only a user who asked for TLS < 1.2 gets the weaker level. */
-	if (lo < 12)
+	if ((lo != 0 && lo < 12) || (lo == 0 && hi != 0 && hi < 12))
 		SSL_CTX_set_security_level(ctx, 0);
-	if ((lo = stream_tls_nearest(ctx, lo, cfg->strict, "tls_min",
-	    err)) == -1)
+	if (stream_tls_clamp(stream_tls_supported(ctx), cfg, &r, err) == -1)
 		return -1;
-	if (hi == 0) {
-		for (hi = 13; hi > lo && !stream_tls_can(ctx, hi); hi--)
-			;
-	} else if ((hi = stream_tls_nearest(ctx, hi, cfg->strict, "tls_max",
-	    err)) == -1)
-		return -1;
-	if (lo > hi)
-		return error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT, "no TLS "
-		    "version between tls_min and tls_max is available");
-	*minp = lo;
-	*maxp = hi;
+	if (r.warning[0] != '\0')
+		log_warn("tls", "%s (%s)", r.warning,
+		    OpenSSL_version(OPENSSL_VERSION));
+	*minp = r.min;
+	*maxp = r.max;
 	return 0;
 }
 
@@ -421,15 +421,16 @@ stream_tls_options(SSL_CTX *ctx, const struct stream_tls_config *cfg,
 	}
 	key = cfg->key_file != NULL ? cfg->key_file : cfg->cert_file;
 	SSL_CTX_set_default_passwd_cb(ctx, stream_tls_no_passphrase);
+	/* The account's own files: a config error, no server to blame. */
 	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) != 1)
-		return stream_tls_fail(err, cfg->cert_file,
+		return stream_tls_fail_as(err, ERR_CONFIG, cfg->cert_file,
 		    "client certificate");
 	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
-		return stream_tls_fail(err, key, "client key (a key with a "
-		    "passphrase is not supported)");
+		return stream_tls_fail_as(err, ERR_CONFIG, key, "client key "
+		    "(a key with a passphrase is not supported)");
 	if (SSL_CTX_check_private_key(ctx) != 1)
-		return stream_tls_fail(err, key, "client key does not match "
-		    "the certificate");
+		return stream_tls_fail_as(err, ERR_CONFIG, key, "client key "
+		    "does not match the certificate");
 	return 0;
 }
 
@@ -453,7 +454,7 @@ stream_tls_ctx(const struct stream_tls_config *cfg, const char *peer,
 	if (cfg->ca_file != NULL || cfg->ca_dir != NULL) {
 		if (SSL_CTX_load_verify_locations(ctx, cfg->ca_file,
 		    cfg->ca_dir) != 1) {
-			error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT,
+			error_set(err, ERR_CONFIG, ERR_SCOPE_ACCOUNT,
 			    "cannot load CA %s %s", cfg->ca_file != NULL ?
 			    "file" : "directory", cfg->ca_file != NULL ?
 			    cfg->ca_file : cfg->ca_dir);
@@ -501,7 +502,7 @@ stream_tls_handshake_error(struct stream_tls *t, struct error *err)
 	if (err->code == ERR_TIMEOUT || err->code == ERR_CANCELLED)
 		return;
 	if (t->pin_mismatch) {
-		error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT, "%s: server "
+		error_set(err, ERR_TLS_VERIFY, ERR_SCOPE_ACCOUNT, "%s: server "
 		    "certificate %s does not match the pinned fingerprint %s",
 		    t->base.peer, t->fingerprint, t->pin);
 		return;
@@ -517,7 +518,7 @@ stream_tls_handshake_error(struct stream_tls *t, struct error *err)
 		}
 		return;
 	}
-	error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT,
+	error_set(err, ERR_TLS_VERIFY, ERR_SCOPE_ACCOUNT,
 	    "%s: certificate verification failed: %s (server certificate %s)",
 	    t->base.peer, X509_verify_cert_error_string(vr),
 	    t->fingerprint[0] != '\0' ? t->fingerprint : "not received");
@@ -536,15 +537,15 @@ stream_tls_check_pin(struct stream_tls *t, struct error *err)
 	if (t->pin == NULL)
 		return 0;
 	if ((cert = SSL_get1_peer_certificate(t->ssl)) == NULL)
-		return error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT, "%s: the "
-		    "server sent no certificate to check against the pin",
-		    t->base.peer);
+		return error_set(err, ERR_TLS_VERIFY, ERR_SCOPE_ACCOUNT,
+		    "%s: the server sent no certificate to check against the "
+		    "pin", t->base.peer);
 	stream_tls_fingerprint(cert, fp, sizeof fp);
 	X509_free(cert);
 	if (stream_tls_pin_match(t->pin, fp))
 		return 0;
-	return error_set(err, ERR_TLS, ERR_SCOPE_ACCOUNT, "%s: server "
-	    "certificate %s does not match the pinned fingerprint %s",
+	return error_set(err, ERR_TLS_VERIFY, ERR_SCOPE_ACCOUNT, "%s: "
+	    "server certificate %s does not match the pinned fingerprint %s",
 	    t->base.peer, fp, t->pin);
 }
 

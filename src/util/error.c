@@ -119,6 +119,7 @@ error_code_name(enum error_code code)
 	case ERR_NOTFOUND:	return "not found";
 	case ERR_CANCELLED:	return "cancelled";
 	case ERR_UNSUPPORTED:	return "unsupported";
+	case ERR_TLS_VERIFY:	return "tls";
 	}
 	return "unknown";
 }

@@ -20,7 +20,7 @@ enum error_code {
 	ERR_CONFIG,		/* bad configuration or command line */
 	ERR_NET,		/* connect/resolve/read/write failed, peer closed */
 	ERR_TIMEOUT,		/* a bounded wait ran out */
-	ERR_TLS,		/* handshake or certificate verification failed */
+	ERR_TLS,		/* TLS failed (a bad certificate: ERR_TLS_VERIFY) */
 	ERR_AUTH,		/* the server refused the credentials */
 	ERR_PROTOCOL,		/* the server sent something we cannot parse */
 	ERR_SERVER,		/* the server said NO / BAD / -ERR */
@@ -30,7 +30,8 @@ enum error_code {
 	ERR_READONLY,		/* refused: the account is read-only */
 	ERR_NOTFOUND,		/* no such account, folder or message */
 	ERR_CANCELLED,		/* interrupted through a wake fd */
-	ERR_UNSUPPORTED		/* the server or driver cannot do this */
+	ERR_UNSUPPORTED,	/* the server or driver cannot do this */
+	ERR_TLS_VERIFY		/* server certificate failed verification or pin */
 };
 
 enum error_scope {

@@ -5,14 +5,21 @@
  *
  * Covers: the version range (mapping, min/max against a server limited to
  * one version, TLS 1.0 made possible by an explicit tls_min at security
- * level 0, bad ranges), cipher lists OpenSSL rejects, the fingerprint pin
- * (self-signed accepted, wrong pin refused with both fingerprints shown,
- * a name mismatch overridden), a client certificate the server sees, and
- * a silent server bounded by the timeout.
+ * level 0, bad ranges), the version decision of stream_tls_clamp from a
+ * table and over every input, versions the OpenSSL configuration forbids
+ * (a real openssl.cnf system_default section with MinProtocol or
+ * MaxProtocol, loaded in a child process: moved with a warning in the log,
+ * or refused with tls_strict), cipher lists OpenSSL rejects, the
+ * fingerprint pin (self-signed accepted, wrong pin refused with both
+ * fingerprints shown, a name mismatch overridden; both ERR_TLS_VERIFY), a
+ * client certificate the server sees (bad files: ERR_CONFIG), and a silent
+ * server bounded by the timeout.
  */
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <check.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/conf.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -27,6 +35,7 @@
 #include <openssl/x509v3.h>
 
 #include "net/stream.h"
+#include "util/log.h"
 
 /* A certificate and its key, and the files they were written to. */
 struct cred {
@@ -260,6 +269,7 @@ START_TEST(test_min_max)
 	cfg.max_version = 12;
 	ck_assert_int_eq(try_tls(&sv, &cfg, "localhost", ver, sizeof ver,
 	    &err), -1);
+	ck_assert_int_eq(err.code, ERR_TLS);
 	/* min = max = 1.3 against it works */
 	memset(&sv, 0, sizeof sv);
 	sv.seclevel = -1;
@@ -323,6 +333,188 @@ START_TEST(test_versions)
 }
 END_TEST
 
+/* One check under an OpenSSL configuration (conf_run). */
+struct conf_probe {
+	int		 min, max;	/* the account's tls_min / tls_max */
+	bool		 strict;
+	bool		 handshake;	/* then connect to server */
+	struct server	 server;
+};
+
+/* What the child saw for one probe. */
+struct conf_result {
+	int		 rc;
+	enum error_code	 code;
+	int		 lo, hi;	/* stream_tls_versions */
+	char		 ver[32];	/* negotiated, if a handshake */
+	char		 msg[ERROR_MSG_MAX];
+	char		 log[1024];	/* what petrel logged */
+};
+
+/* An openssl.cnf whose system_default section says one thing. */
+static const char conf_head[] =
+	"openssl_conf = petrel_init\n"
+	"[petrel_init]\n"
+	"ssl_conf = petrel_ssl\n"
+	"[petrel_ssl]\n"
+	"system_default = petrel_system\n"
+	"[petrel_system]\n";
+
+/* Run one probe (in the child): versions, then maybe a handshake. */
+static void
+conf_probe_run(const struct conf_probe *p, const char *log_path,
+    struct conf_result *r)
+{
+	struct stream_tls_config	 cfg = base_cfg();
+	struct server			 sv = p->server;
+	struct error			 err;
+	FILE				*f;
+	size_t				 n;
+
+	memset(r, 0, sizeof *r);
+	cfg.min_version = p->min;
+	cfg.max_version = p->max;
+	cfg.strict = p->strict;
+	error_clear(&err);
+	if (truncate(log_path, 0) == -1 ||
+	    log_open(log_path, LOG_WARN, NULL) == -1)
+		_exit(4);
+	r->rc = stream_tls_versions(&cfg, &r->lo, &r->hi, &err);
+	if (r->rc == 0 && p->handshake)
+		r->rc = try_tls(&sv, &cfg, "localhost", r->ver, sizeof r->ver,
+		    &err);
+	log_close();
+	r->code = err.code;
+	snprintf(r->msg, sizeof r->msg, "%s", err.msg);
+	if ((f = fopen(log_path, "r")) == NULL)
+		_exit(5);
+	n = fread(r->log, 1, sizeof r->log - 1, f);
+	r->log[n] = '\0';
+	fclose(f);
+}
+
+/*
+ * Run probes in a child process that loaded openssl.cnf text body (what
+ * OPENSSL_CONF does at start-up; the child keeps it from every other
+ * test), one result each.
+ */
+static void
+conf_run(const char *body, const struct conf_probe *p, size_t n,
+    struct conf_result *out)
+{
+	char	 conf[] = "/tmp/petrel-ossl.XXXXXX";
+	char	 log_path[] = "/tmp/petrel-tlslog.XXXXXX";
+	int	 fd, pfd[2], status;
+	size_t	 got = 0, i;
+	ssize_t	 k;
+	FILE	*f;
+	pid_t	 pid;
+
+	ck_assert_int_ne(fd = mkstemp(conf), -1);
+	ck_assert_ptr_nonnull(f = fdopen(fd, "w"));
+	fprintf(f, "%s%s", conf_head, body);
+	fclose(f);
+	ck_assert_int_ne(fd = mkstemp(log_path), -1);
+	close(fd);
+	ck_assert_int_eq(pipe(pfd), 0);
+	ck_assert_int_ne(pid = fork(), -1);
+	if (pid == 0) {
+		close(pfd[0]);
+		if (CONF_modules_load_file(conf, NULL, 0) != 1)
+			_exit(3);
+		for (i = 0; i < n; i++) {
+			conf_probe_run(&p[i], log_path, &out[i]);
+			if (write(pfd[1], &out[i], sizeof out[i]) !=
+			    (ssize_t)sizeof out[i])
+				_exit(6);
+		}
+		_exit(0);
+	}
+	close(pfd[1]);
+	while (got < n * sizeof *out &&
+	    (k = read(pfd[0], (char *)out + got, n * sizeof *out - got)) > 0)
+		got += (size_t)k;
+	close(pfd[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	unlink(conf);
+	unlink(log_path);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "child status %d", status);
+	ck_assert_uint_eq(got, n * sizeof *out);
+}
+
+/*
+ * MinProtocol = TLSv1.2 in openssl.cnf: tls_min 1.0 moves to 1.2 with a
+ * warning (and really: a TLS-1.0-only server is refused), or is an error
+ * with tls_strict; the default is untouched.
+ */
+START_TEST(test_conf_min_protocol)
+{
+	const struct conf_probe	probes[] = {
+		{ .min = 10, .handshake = true, .server = { .seclevel = 0,
+		    .min = TLS1_VERSION, .max = TLS1_VERSION } },
+		{ .min = 10, .strict = true },
+		{ .handshake = true, .server = { .seclevel = -1 } },
+	};
+	struct conf_result	r[3];
+
+	conf_run("MinProtocol = TLSv1.2\n", probes, 3, r);
+	ck_assert_int_eq(r[0].lo, 12);
+	ck_assert_int_eq(r[0].hi, 13);
+	ck_assert_int_eq(r[0].rc, -1);
+	ck_assert_int_eq(r[0].code, ERR_TLS);
+	ck_assert_msg(strstr(r[0].log, "tls_min 1.0 is not available in "
+	    "this OpenSSL (it can do TLS 1.2 to 1.3 here): using TLS 1.2") !=
+	    NULL, "log: %s", r[0].log);
+	ck_assert_int_eq(r[1].rc, -1);
+	ck_assert_int_eq(r[1].code, ERR_CONFIG);
+	ck_assert_str_eq(r[1].msg, "tls_min 1.0 is not available in this "
+	    "OpenSSL (it can do TLS 1.2 to 1.3 here) and tls_strict is set");
+	ck_assert_str_eq(r[1].log, "");
+	ck_assert_msg(r[2].rc == 0, "%s", r[2].msg);
+	ck_assert_str_eq(r[2].ver, "TLSv1.3");
+	ck_assert_str_eq(r[2].log, "");
+}
+END_TEST
+
+/*
+ * MaxProtocol = TLSv1.2: the default maximum follows silently, tls_max 1.3
+ * moves to 1.2 with a warning (against a server that would do 1.3), and
+ * is an error with tls_strict.
+ */
+START_TEST(test_conf_max_protocol)
+{
+	const struct conf_probe	probes[] = {
+		{ .handshake = true, .server = { .seclevel = -1,
+		    .min = TLS1_2_VERSION, .max = TLS1_3_VERSION } },
+		{ .min = 13, .max = 13, .handshake = true, .server = {
+		    .seclevel = -1, .min = TLS1_2_VERSION,
+		    .max = TLS1_3_VERSION } },
+		{ .max = 13, .strict = true },
+	};
+	struct conf_result	r[3];
+
+	conf_run("MaxProtocol = TLSv1.2\n", probes, 3, r);
+	ck_assert_msg(r[0].rc == 0, "%s", r[0].msg);
+	ck_assert_int_eq(r[0].lo, 12);
+	ck_assert_int_eq(r[0].hi, 12);
+	ck_assert_str_eq(r[0].ver, "TLSv1.2");
+	ck_assert_str_eq(r[0].log, "");
+	ck_assert_msg(r[1].rc == 0, "%s", r[1].msg);
+	ck_assert_int_eq(r[1].lo, 12);
+	ck_assert_int_eq(r[1].hi, 12);
+	ck_assert_str_eq(r[1].ver, "TLSv1.2");
+	ck_assert_msg(strstr(r[1].log, "tls_min 1.3 is not available in "
+	    "this OpenSSL (it can do TLS 1.2 only here): using TLS 1.2; "
+	    "tls_max 1.3 is not available") != NULL, "log: %s", r[1].log);
+	ck_assert_int_eq(r[2].rc, -1);
+	ck_assert_int_eq(r[2].code, ERR_CONFIG);
+	ck_assert_ptr_nonnull(strstr(r[2].msg, "tls_max 1.3 is not "
+	    "available in this OpenSSL (it can do TLS 1.2 only here) and "
+	    "tls_strict is set"));
+}
+END_TEST
+
 /* Cipher lists OpenSSL rejects are clear errors; good ones work. */
 START_TEST(test_ciphers)
 {
@@ -379,6 +571,7 @@ START_TEST(test_pin)
 	ck_assert_ptr_nonnull(strstr(err.msg, "certificate verification "
 	    "failed"));
 	ck_assert_ptr_nonnull(strstr(err.msg, server_cred.fp));
+	ck_assert_int_eq(err.code, ERR_TLS_VERIFY);
 	/* pinned: accepted without a trusted chain, under another name */
 	memset(&sv, 0, sizeof sv);
 	sv.seclevel = -1;
@@ -395,7 +588,7 @@ START_TEST(test_pin)
 	snprintf(want, sizeof want, "localhost:993: server certificate %s "
 	    "does not match the pinned fingerprint %s", server_cred.fp, wrong);
 	ck_assert_str_eq(err.msg, want);
-	ck_assert_int_eq(err.code, ERR_TLS);
+	ck_assert_int_eq(err.code, ERR_TLS_VERIFY);
 }
 END_TEST
 
@@ -446,12 +639,14 @@ START_TEST(test_client_cert)
 	ck_assert_int_eq(try_tls(&sv, &cfg, "localhost", ver, sizeof ver,
 	    &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "client key"));
+	ck_assert_int_eq(err.code, ERR_CONFIG);
 	memset(&sv, 0, sizeof sv);
 	sv.seclevel = -1;
 	cfg.cert_file = "/nonexistent/cert.pem";
 	ck_assert_int_eq(try_tls(&sv, &cfg, "localhost", ver, sizeof ver,
 	    &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent/cert.pem"));
+	ck_assert_int_eq(err.code, ERR_CONFIG);
 }
 END_TEST
 
@@ -500,6 +695,8 @@ tls_suite(void)
 	tcase_add_test(tc, test_min_max);
 	tcase_add_test(tc, test_tls10_explicit);
 	tcase_add_test(tc, test_versions);
+	tcase_add_test(tc, test_conf_min_protocol);
+	tcase_add_test(tc, test_conf_max_protocol);
 	tcase_add_test(tc, test_ciphers);
 	tcase_add_test(tc, test_pin);
 	tcase_add_test(tc, test_pin_match);
