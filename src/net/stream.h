@@ -156,6 +156,11 @@ int		 stream_tls_clamp(unsigned can,
  * (case and colons ignored; both must hold 32 bytes).
  */
 bool		 stream_tls_pin_match(const char *pin, const char *fingerprint);
+/*
+ * Write the "sha256:AB:CD:..." fingerprint of an OpenSSL X509 (void *: this
+ * header needs no OpenSSL) as errors and pins show it.
+ */
+void		 stream_tls_fingerprint(void *x509, char *out, size_t size);
 
 ssize_t		 stream_read(struct stream *, void *, size_t, struct error *);
 /* Write all n bytes or fail. */

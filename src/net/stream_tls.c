@@ -173,9 +173,10 @@ static const struct stream_ops stream_tls_ops = {
 };
 
 /* Write "sha256:AB:CD:..." of a certificate into out. */
-static void
-stream_tls_fingerprint(X509 *cert, char *out, size_t size)
+void
+stream_tls_fingerprint(void *x509, char *out, size_t size)
 {
+	X509		*cert = x509;
 	unsigned char	md[EVP_MAX_MD_SIZE];
 	unsigned int	mdlen = 0, i;
 	size_t		len;
