@@ -1,12 +1,15 @@
 # src/mime: RFC 2047 words, charsets, transfer encodings, header lookup,
-# dates, text part extraction.  Also the fuzz target of the sanitiser
-# (src/util/sanitize.c), whose unit test lives in util.mk.
+# dates, address lists and envelopes, text part extraction.  Also the fuzz
+# target of the sanitiser (src/util/sanitize.c), whose unit test lives in
+# util.mk.
 noinst_LIBRARIES += src/mime/libmime.a
 src_mime_libmime_a_SOURCES = \
-	src/mime/mime.h src/mime/mime_int.h \
+	src/mime/mime.h src/mime/mime_int.h src/mime/address.h \
+	src/mime/address.c \
 	src/mime/base64.c \
 	src/mime/charset.c \
 	src/mime/date.c \
+	src/mime/envelope.c \
 	src/mime/header.c \
 	src/mime/html.c \
 	src/mime/param.c \
@@ -23,7 +26,20 @@ tests_unit_test_mime_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_mime_LDADD = src/mime/libmime.a src/util/libutil.a \
 	$(LTLIBICONV) $(TEST_LDADD) -lpthread
 
+check_PROGRAMS += tests/unit/test_mime_address
+TESTS += tests/unit/test_mime_address
+tests_unit_test_mime_address_SOURCES = tests/unit/test_mime_address.c
+tests_unit_test_mime_address_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_mime_address_LDADD = src/mime/libmime.a src/util/libutil.a \
+	$(LTLIBICONV) $(TEST_LDADD) -lpthread
+
 if ENABLE_FUZZING
+FUZZ_TARGETS += tests/fuzz/fuzz_address
+tests_fuzz_fuzz_address_SOURCES = tests/fuzz/fuzz_address.c
+tests_fuzz_fuzz_address_LDADD = src/mime/libmime.a src/util/libutil.a \
+	$(LTLIBICONV)
+tests_fuzz_fuzz_address_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+
 FUZZ_TARGETS += tests/fuzz/fuzz_rfc2047
 tests_fuzz_fuzz_rfc2047_SOURCES = tests/fuzz/fuzz_rfc2047.c
 tests_fuzz_fuzz_rfc2047_LDADD = src/mime/libmime.a src/util/libutil.a \
