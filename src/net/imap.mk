@@ -24,6 +24,7 @@ src_net_libimap_a_SOURCES = \
 	src/net/imap_parse.c src/net/imap_parse.h \
 	src/net/imap_pend.c \
 	src/net/imap_set.c \
+	src/net/imap_status.c \
 	src/net/imap_sync.c \
 	src/net/imap_uiddiff.c \
 	src/net/imap_utf7.c src/net/imap_utf7.h \

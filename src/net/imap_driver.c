@@ -82,6 +82,7 @@ imap_drop(struct imap_account *ia)
 	ia->selected = NULL;
 	ia->selected_id = 0;
 	ia->cache = NULL;
+	imap_listed_clear(ia);
 }
 
 /* Free the account. */

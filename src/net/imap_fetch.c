@@ -5,9 +5,8 @@
  * RFC 3501 section 7.4.2 (UID, FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE,
  * BODY[section]<origin>), the envelope structure with its address lists
  * (NIL members and group syntax kept as the server sent them), the
- * date-time of INTERNALDATE, mailbox-list of section 7.2.2 (with the
- * RFC 6154 special-use attributes), and the References: ids of a
- * HEADER.FIELDS (REFERENCES) section (RFC 5322 3.6.4).  Pure: no
+ * date-time of INTERNALDATE and mailbox-list of section 7.2.2 (with the
+ * RFC 6154 special-use attributes).  Pure: no
  * I/O, no globals; results borrow from the response.
  */
 #include <stdlib.h>
@@ -18,8 +17,6 @@
 #include "util/timeconv.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
-
-#define IMAP_REFS_MAX		8192	/* References kept in the cache */
 
 /* Fail with a protocol error about a FETCH or LIST item. */
 static int
@@ -511,54 +508,52 @@ imap_list_parse(const struct imap_response *r, struct imap_list *l,
 	return 0;
 }
 
-/* The References: message ids of a header section, or NULL. */
-char *
-imap_references(const char *p, size_t len)
+/* Read "* STATUS name (att value ...)" (RFC 3501 7.2.4, RFC 7162 7). */
+int
+imap_status_parse(const struct imap_response *r, struct imap_status_data *st,
+    struct error *err)
 {
-	struct buf	 b;
-	size_t		 i = 0, start, end = 0, keep;
+	static const struct {
+		const char	*name;
+		unsigned	 bit;
+	} map[] = {
+		{ "MESSAGES", IMAP_STATUS_MESSAGES },
+		{ "UIDNEXT", IMAP_STATUS_UIDNEXT },
+		{ "UIDVALIDITY", IMAP_STATUS_UIDVALIDITY },
+		{ "UNSEEN", IMAP_STATUS_UNSEEN },
+		{ "HIGHESTMODSEQ", IMAP_STATUS_MODSEQ },
+	};
+	const struct imap_value	*nm, *l;
+	uint32_t		*u32[] = { &st->messages, &st->uidnext,
+				    &st->uidvalidity, &st->unseen, NULL };
+	uint64_t		 v;
 
-	/* Find "References:" at a line start; its value runs to the next
-	 * line that does not start with white space (RFC 5322 2.2.3). */
-	while (i + 11 <= len && strncasecmp(p + i, "References:", 11) != 0) {
-		while (i < len && p[i] != '\n')
-			i++;
-		i++;
-	}
-	if (i + 11 > len)
-		return NULL;
-	start = i + 11;
-	for (end = start; end < len; end++) {
-		if (p[end] == '\n' && (end + 1 >= len ||
-		    (p[end + 1] != ' ' && p[end + 1] != '\t')))
-			break;
-	}
-	/* Keep the last ids (the nearest ancestors) if there are too many. */
-	keep = start;
-	if (end - start > IMAP_REFS_MAX) {
-		keep = end - IMAP_REFS_MAX;
-		while (keep < end && p[keep] != '<')
-			keep++;
-	}
-	buf_init(&b, IMAP_REFS_MAX + 16);
-	for (i = keep; i < end; i++) {
-		size_t	 j;
-
-		if (p[i] != '<')
-			continue;
-		for (j = i + 1; j < end && p[j] != '>' && p[j] != '<' &&
-		    (unsigned char)p[j] > ' ' && p[j] != 0x7f; j++)
-			;
-		if (j < end && p[j] == '>' && j > i + 1) {
-			if (b.len > 0)
-				buf_addc(&b, ' ');
-			buf_add(&b, p + i, j - i + 1);
-			i = j;
+	memset(st, 0, sizeof *st);
+	if (r->type != IMAP_RESP_UNTAGGED || !imap_slice_is(r->name,
+	    "STATUS") || r->args.n < 2)
+		return imap_fetch_bad(err, "not a STATUS response");
+	nm = &r->args.items[0];
+	l = &r->args.items[1];
+	if ((nm->type != IMAP_V_STRING && nm->type != IMAP_V_ATOM) ||
+	    l->type != IMAP_V_LIST || l->n % 2 != 0)
+		return imap_fetch_bad(err, "STATUS");
+	st->name = imap_value_slice(nm);
+	if (st->name.len == 0 || memchr(st->name.p, '\0', st->name.len) != NULL)
+		return imap_fetch_bad(err, "STATUS mailbox name");
+	for (size_t i = 0; i + 1 < l->n; i += 2) {
+		for (size_t j = 0; j < sizeof map / sizeof map[0]; j++) {
+			if (!imap_value_is(&l->items[i], map[j].name))
+				continue;
+			if (imap_parse_number(imap_value_slice(&l->items[i + 1]),
+			    map[j].bit == IMAP_STATUS_MODSEQ ? UINT64_MAX :
+			    UINT32_MAX, &v) == -1)
+				return imap_fetch_bad(err, "STATUS number");
+			st->have |= map[j].bit;
+			if (u32[j] != NULL)
+				*u32[j] = (uint32_t)v;
+			else
+				st->highestmodseq = v;
 		}
 	}
-	if (b.len == 0 || b.too_big) {
-		buf_fini(&b);
-		return NULL;
-	}
-	return buf_take(&b);
+	return 0;
 }

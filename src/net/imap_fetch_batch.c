@@ -20,8 +20,9 @@
  * last UIDNEXT.  Should anything slip past (an EXPUNGE between pipelined
  * commands), imap_sync.c's final count check repairs it.
  *
- * References: comes from BODY.PEEK[HEADER.FIELDS (REFERENCES)] (the
- * envelope has In-Reply-To but not References).
+ * What a row needs of the header comes from one HEADER.FIELDS section
+ * (IMAP_HEADER_ITEMS), read by src/mime; a FETCH without it is another
+ * client's flag change.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -81,16 +82,15 @@ imap_batch_one(void *arg, const struct imap_response *r, struct error *err)
 		return imap_batch_bad(bt, &f, err);
 	if (!(f.have & IMAP_FETCH_UID))
 		rc = 0;		/* an unsolicited update: pass it on */
-	else if (!(f.have & IMAP_FETCH_ENVELOPE)) {
+	else if (!(f.have & IMAP_FETCH_BODY)) {
 		/* Another client's flag change: in order with our rows. */
 		if (f.have & IMAP_FETCH_FLAGS)
 			imap_pend_flags(&bt->pend, f.uid,
 			    imap_flags_to_cache(f.flags));
 		rc = 2;
 	} else if (f.uid >= bt->min_uid) {
-		imap_msg_from_fetch(&f, bt->folder->id, &m);
-		if (f.have & IMAP_FETCH_BODY)
-			m.references = imap_references(f.body.p, f.body.len);
+		imap_msg_from_fetch(&f, bt->folder->id, f.body.p, f.body.len,
+		    &m);
 		imap_pend_msg(&bt->pend, &m);
 		bt->done++;
 		if (f.uid > bt->max_uid)

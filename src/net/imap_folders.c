@@ -56,6 +56,11 @@ imap_list_one(void *arg, const struct imap_response *r, struct error *err)
 	struct imap_list	 l;
 	unsigned		 attrs = 0;
 
+	if (imap_slice_is(r->name, "STATUS") && r->type ==
+	    IMAP_RESP_UNTAGGED) {
+		imap_listed_add(ctx->ia, r);	/* RETURN (STATUS ...) */
+		return 1;
+	}
 	if (!imap_slice_is(r->name, "LIST"))
 		return 0;
 	if (imap_list_parse(r, &l, err) == -1) {
@@ -189,16 +194,25 @@ imap_list_submit(struct imap_account *ia, struct cache *cache,
     struct error *err)
 {
 	struct imap_list_ctx	*ctx;
-	const char		*ret = "";
+	unsigned		 caps = ia->conn->caps;
+	bool			 use, status;
 
-	if ((ia->conn->caps & IMAP_CAP_SPECIAL_USE) &&
-	    (ia->conn->caps & IMAP_CAP_LIST_EXTENDED))
-		ret = " RETURN (SPECIAL-USE)";
+	/*
+	 * RFC 5258 RETURN options: the special-use attributes (RFC 6154) and,
+	 * with CONDSTORE, each folder's STATUS (RFC 5819), which lets a sync
+	 * skip the folders that did not change.
+	 */
+	use = (caps & IMAP_CAP_SPECIAL_USE) && (caps & IMAP_CAP_LIST_EXTENDED);
+	status = (caps & IMAP_CAP_LIST_STATUS) && (caps & IMAP_CAP_CONDSTORE);
+	imap_listed_clear(ia);
 	ctx = xcalloc(1, sizeof *ctx);
 	ctx->ia = ia;
 	ctx->cache = cache;
 	if (imap_conn_submit(ia->conn, ctx->tag, sizeof ctx->tag, err,
-	    "LIST \"\" \"*\"%s", ret) == -1) {
+	    "LIST \"\" \"*\"%s%s%s%s", use || status ? " RETURN (" : "",
+	    use ? "SPECIAL-USE" : "", use && status ? " " : "", status ?
+	    "STATUS (MESSAGES UIDNEXT UIDVALIDITY UNSEEN HIGHESTMODSEQ))" :
+	    use ? ")" : "") == -1) {
 		free(ctx);
 		return NULL;
 	}

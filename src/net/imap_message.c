@@ -5,117 +5,20 @@
  * Bodies are fetched with BODY.PEEK[] (RFC 3501 6.4.5) so that reading a
  * message never sets \Seen behind the user's back; flags change only
  * through UID STORE ... FLAGS.SILENT (6.4.6, 6.4.8), never on read-only
- * accounts.  Header text from the envelope is decoded here (RFC 2047 via
- * src/mime) but not sanitised: the UI does that on display.
+ * accounts.  Header fields are read by src/mime (mime_envelope_parse:
+ * addresses, RFC 2047) but not sanitised: the UI does that on display.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mime/mime.h"
+#include "mime/address.h"
 #include "net/imap_driver.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
 
-#define IMAP_TO_MAX		4096	/* the To: line kept in the cache */
 #define IMAP_STORE_CHUNK	500	/* UIDs per UID STORE command */
-
-/* An RFC 2047-decoded copy of a header slice; NULL for NIL or empty. */
-static char *
-imap_decode(struct imap_slice s)
-{
-	if (s.p == NULL || s.len == 0)
-		return NULL;
-	return mime_rfc2047_decode(s.p, s.len);
-}
-
-/* Append "mailbox@host" (or what of it is there). */
-static void
-imap_addr_spec(struct buf *b, const struct imap_address *a)
-{
-	if (a->mailbox.p != NULL)
-		buf_add(b, a->mailbox.p, a->mailbox.len);
-	if (a->mailbox.p != NULL && a->host.p != NULL) {
-		buf_addc(b, '@');
-		buf_add(b, a->host.p, a->host.len);
-	}
-}
-
-/* "mailbox@host" of an address as a new string, or NULL. */
-static char *
-imap_addr_dup(const struct imap_address *a)
-{
-	struct buf	 b;
-
-	if (a->mailbox.p == NULL)
-		return NULL;
-	buf_init(&b, 2048);
-	imap_addr_spec(&b, a);
-	return buf_take(&b);
-}
-
-/*
- * The address list as one line: "Name <a@b>, c@d, group: e@f;".  Capped
- * at IMAP_TO_MAX bytes (a long list is cut, not an error).
- */
-static char *
-imap_addr_line(const struct imap_addr_list *l)
-{
-	struct buf	 b;
-	char		*name;
-	bool		 sep = false;
-
-	if (l->n == 0)
-		return NULL;
-	buf_init(&b, IMAP_TO_MAX);
-	for (size_t i = 0; i < l->n && !b.too_big; i++) {
-		const struct imap_address	*a = &l->v[i];
-
-		if (imap_address_is_group_end(a)) {
-			if (b.len > 0 && b.data[b.len - 1] == ' ')
-				b.data[--b.len] = '\0';
-			buf_addc(&b, ';');
-			sep = true;
-			continue;
-		}
-		if (sep)
-			buf_adds(&b, ", ");
-		if (imap_address_is_group_start(a)) {
-			name = imap_decode(a->mailbox);
-			buf_adds(&b, name != NULL ? name : "");
-			buf_adds(&b, ": ");
-			free(name);
-			sep = false;
-			continue;
-		}
-		sep = true;
-		if ((name = imap_decode(a->name)) != NULL) {
-			buf_adds(&b, name);
-			buf_adds(&b, " <");
-			imap_addr_spec(&b, a);
-			buf_addc(&b, '>');
-			free(name);
-		} else
-			imap_addr_spec(&b, a);
-	}
-	if (b.len == 0) {
-		buf_fini(&b);
-		return NULL;
-	}
-	return buf_take(&b);
-}
-
-/* The first real address of a list (group markers skipped), or NULL. */
-static const struct imap_address *
-imap_first_addr(const struct imap_addr_list *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		if (l->v[i].host.p != NULL)
-			return &l->v[i];
-	}
-	return NULL;
-}
 
 /* IMAP system flags to cache flags. */
 unsigned
@@ -132,30 +35,32 @@ imap_flags_to_cache(unsigned f)
 	return c;
 }
 
-/* Fill a cache message from FETCH data. */
+/* Fill a cache message from FETCH data and a header block. */
 void
 imap_msg_from_fetch(const struct imap_fetch *f, int64_t folder_id,
-    struct cache_msg *m)
+    const char *hdr, size_t len, struct cache_msg *m)
 {
-	const struct imap_address	*from;
-	int64_t				 d;
+	struct mime_envelope	 e;
 
 	memset(m, 0, sizeof *m);
 	m->folder_id = folder_id;
 	m->remote_id = xasprintf("%" PRIu32, f->uid);
+	mime_envelope_parse(hdr != NULL ? hdr : "", hdr != NULL ? len : 0,
+	    &e);
+	/* The server's arrival date orders the list; Date: only without. */
 	if (f->have & IMAP_FETCH_INTERNALDATE)
 		m->date = f->internaldate;
-	else if (f->env.date.p != NULL &&
-	    (d = mime_parse_date(f->env.date.p, f->env.date.len)) != -1)
-		m->date = d;
-	if ((from = imap_first_addr(&f->env.from)) != NULL) {
-		m->from_name = imap_decode(from->name);
-		m->from_addr = imap_addr_dup(from);
-	}
-	m->to = imap_addr_line(&f->env.to);
-	m->subject = imap_decode(f->env.subject);
-	m->message_id = imap_slice_dup(f->env.message_id);
-	m->in_reply_to = imap_slice_dup(f->env.in_reply_to);
+	else if (e.date != -1)
+		m->date = e.date;
+	/* The strings move into the row; e keeps none of them. */
+	m->from_name = e.from_name;
+	m->from_addr = e.from_addr;
+	m->to = e.to;
+	m->subject = e.subject;
+	m->message_id = e.message_id;
+	m->in_reply_to = e.in_reply_to;
+	m->references = e.references;
+	free(e.cc);
 	m->size = (int64_t)f->size;
 	m->flags = imap_flags_to_cache(f->flags);
 }
@@ -195,17 +100,16 @@ imap_body_one(void *arg, const struct imap_response *r, struct error *err)
 		return -1;
 	}
 	if (!(f.have & IMAP_FETCH_UID) || f.uid != ctx->uid ||
-	    !(f.have & IMAP_FETCH_BODY) || !(f.have & IMAP_FETCH_ENVELOPE)) {
+	    !(f.have & IMAP_FETCH_BODY)) {
 		imap_fetch_fini(&f);
 		return 0;	/* some other update: the unsolicited handler's */
 	}
 	/*
-	 * The envelope and flags come with the body, so the row is put again
+	 * The flags come with the body, so the row is put again
 	 * from the same FETCH: it gives the row id and fresh flags at once.
 	 */
-	imap_msg_from_fetch(&f, ctx->folder->id, &m);
-	m.references = imap_references(f.body.p, imap_header_len(f.body.p,
-	    f.body.len));
+	imap_msg_from_fetch(&f, ctx->folder->id, f.body.p,
+	    imap_header_len(f.body.p, f.body.len), &m);
 	/* Row and body in one short transaction: both or neither. */
 	if (cache_begin(ctx->cache, err) == 0) {
 		if (cache_msg_put(ctx->cache, &m, err) == 0 &&
@@ -239,7 +143,7 @@ imap_fetch_message(struct account *a, const struct cache_folder *folder,
 	/* Always PEEK: opening a message must not set \Seen by itself. */
 	if (imap_conn_run(ia->conn, imap_body_one, &ctx, err,
 	    "UID FETCH %" PRIu32 " (UID FLAGS INTERNALDATE RFC822.SIZE "
-	    "ENVELOPE BODY.PEEK[])", ctx.uid) == -1)
+	    "BODY.PEEK[])", ctx.uid) == -1)
 		return -1;
 	if (!ctx.done) {
 		return error_set(err, ERR_NOTFOUND, ERR_SCOPE_MESSAGE,

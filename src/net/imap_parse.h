@@ -254,14 +254,29 @@ struct imap_list {
 	struct imap_slice	 name;		/* as sent: modified UTF-7 */
 };
 
-/*
- * The References: message ids of a header section (or whole header),
- * space-separated, the last 8 KiB of them at most; NULL if none.
- */
-char	*imap_references(const char *, size_t);
-
 /* Read a "* LIST (attrs) delim name" response. */
 int	 imap_list_parse(const struct imap_response *, struct imap_list *,
 	     struct error *);
+
+/* What a "* STATUS mailbox (...)" response said (RFC 3501 7.2.4). */
+#define IMAP_STATUS_MESSAGES	0x01u
+#define IMAP_STATUS_UIDNEXT	0x02u
+#define IMAP_STATUS_UIDVALIDITY	0x04u
+#define IMAP_STATUS_UNSEEN	0x08u
+#define IMAP_STATUS_MODSEQ	0x10u	/* HIGHESTMODSEQ, RFC 7162 */
+
+struct imap_status_data {
+	struct imap_slice	 name;		/* as sent: modified UTF-7 */
+	unsigned		 have;		/* IMAP_STATUS_* */
+	uint32_t		 messages;
+	uint32_t		 uidnext;
+	uint32_t		 uidvalidity;
+	uint32_t		 unseen;
+	uint64_t		 highestmodseq;
+};
+
+/* Read "* STATUS name (att value ...)"; unknown attributes are skipped. */
+int	 imap_status_parse(const struct imap_response *,
+	     struct imap_status_data *, struct error *);
 
 #endif

@@ -17,7 +17,9 @@
  * - neither: the UID diff (imap_uiddiff.c).
  *
  * An already selected folder is selected again all the same: that is what
- * makes the server report what changed since (new mail included).  Flag
+ * makes the server report what changed since (new mail included).  Any
+ * other folder whose LIST-STATUS answer shows it unchanged is not selected
+ * at all (imap_status.c).  Flag
  * changes are gathered in memory and written in short transactions
  * (imap_pend.c); no transaction is open while the server is awaited.
  *
@@ -269,6 +271,11 @@ imap_sync_folder(struct account *a, const struct cache_folder *folder,
 		return -1;
 	rs.have = imap_state_parse(old, &rs.st) == 0;
 	free(old);
+	if (rs.have && imap_listed_unchanged(rs.ia, folder, &rs.st, cache)) {
+		log_debug("imap", "%s: unchanged (LIST-STATUS)",
+		    folder->remote_name);
+		return 0;
+	}
 	rs.ia->need_sync = false;
 	rs.ia->unreadable = rs.ia->skipped_new = 0;
 	if (imap_resync_select(&rs, err) == -1)

@@ -51,6 +51,7 @@ fuzz_one(const char *p, size_t len)
 	struct imap_response	 r;
 	struct imap_fetch	 f;
 	struct imap_list	 l;
+	struct imap_status_data st;
 	struct error		 err;
 
 	memset(&f, 0, sizeof f);
@@ -63,8 +64,6 @@ fuzz_one(const char *p, size_t len)
 		return;
 	}
 	if (imap_fetch_parse(&r, &f, &err) == 0) {
-		if (f.have & IMAP_FETCH_BODY)
-			free(imap_references(f.body.p, f.body.len));
 		for (size_t i = 0; i < f.env.to.n; i++) {
 			(void)imap_address_is_group_start(&f.env.to.v[i]);
 			(void)imap_address_is_group_end(&f.env.to.v[i]);
@@ -72,10 +71,9 @@ fuzz_one(const char *p, size_t len)
 		imap_fetch_fini(&f);
 	}
 	(void)imap_list_parse(&r, &l, &err);
+	(void)imap_status_parse(&r, &st, &err);
 	(void)imap_flags_mask(&r.args);
 	fuzz_sets(&r.args);
-	if (r.code_args.p != NULL)
-		free(imap_references(r.code_args.p, r.code_args.len));
 	imap_response_fini(&r);
 }
 

@@ -164,21 +164,16 @@ START_TEST(test_list_folders)
 }
 END_TEST
 
+#define HFN	"DATE FROM TO CC SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES"
+#define HF	"BODY[HEADER.FIELDS (" HFN ")]"
 #define MSG1 "* 1 FETCH (UID 4 FLAGS (\\Seen) " \
-    "INTERNALDATE \"01-Jan-2021 10:00:00 +0000\" RFC822.SIZE 120 " \
-    "ENVELOPE (\"Fri, 1 Jan 2021 09:00:00 +0000\" " \
-    "\"=?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\" " \
-    "((\"=?ISO-8859-1?Q?J=F6rg?=\" NIL \"joerg\" \"example.org\")) " \
-    "NIL NIL ((NIL NIL \"team\" NIL)(\"Ann\" NIL \"ann\" \"a.example\")" \
-    "(NIL NIL NIL NIL)(NIL NIL \"bob\" \"b.example\")) " \
-    "NIL NIL NIL \"<m1@example.org>\"))\r\n"
-#define MSG2 "* 2 FETCH (UID 7 FLAGS () RFC822.SIZE 50 " \
-    "ENVELOPE (\"Sat, 2 Jan 2021 00:00:00 +0000\" {5}\r\nHello " \
-    "((\"\" NIL \"x\" NIL)) NIL NIL NIL NIL NIL \"<m1@example.org>\" " \
-    "NIL))\r\n"
+    "INTERNALDATE \"01-Jan-2021 10:00:00 +0000\" RFC822.SIZE 120 " HF \
+    " {208}\r\nDate: Fri, 1 Jan 2021 09:00:00 +0000\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\nFrom: =?ISO-8859-1?Q?J=F6rg?= <joerg@example.org>\r\nTo: team: Ann <ann@a.example>;,\r\n bob@b.example\r\nMessage-ID: <m1@example.org>\r\n\r\n)\r\n"
+#define MSG2 "* 2 FETCH (UID 7 FLAGS () RFC822.SIZE 50 " HF \
+    " {99}\r\nDate: Sat, 2 Jan 2021 00:00:00 +0000\r\nSubject: Hello\r\nFrom: x: ;\r\nIn-Reply-To: <m1@example.org>\r\n\r\n)\r\n"
 #define MSG3 "* 3 FETCH (UID 9 FLAGS (\\Flagged) " \
-    "INTERNALDATE \"03-Jan-2021 00:00:00 +0000\" RFC822.SIZE 1 " \
-    "ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL))\r\n"
+    "INTERNALDATE \"03-Jan-2021 00:00:00 +0000\" RFC822.SIZE 1 " HF \
+    " \"\")\r\n"
 
 /* Fetch the cached messages of a folder. */
 static size_t
@@ -232,11 +227,11 @@ START_TEST(test_sync)
 	ck_assert_str_eq(m[0].message_id, "<m1@example.org>");
 	ck_assert_uint_eq(m[0].flags, CACHE_FLAG_SEEN);
 	ck_assert_int_eq(m[0].size, 120);
-	/* No INTERNALDATE: the envelope date. */
+	/* No INTERNALDATE: the Date: field. */
 	ck_assert_str_eq(m[1].remote_id, "7");
 	ck_assert_int_eq(m[1].date, 1609545600);
 	ck_assert_str_eq(m[1].subject, "Hello");
-	/* ("" NIL "x" NIL) is a group start (RFC 3501 7.4.2), not a sender. */
+	/* "x: ;" is an empty group (RFC 5322 3.4), not a sender. */
 	ck_assert_ptr_null(m[1].from_name);
 	ck_assert_ptr_null(m[1].from_addr);
 	ck_assert_str_eq(m[1].in_reply_to, "<m1@example.org>");
@@ -262,8 +257,8 @@ START_TEST(test_sync)
 	ck_assert_str_eq(buf_str(&mock.sent), LOGIN
 	    "a2 LIST \"\" \"*\"\r\n"
 	    "a3 SELECT \"INBOX\"\r\n"
-	    "a4 FETCH 1:3 (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE "
-	    "BODY.PEEK[HEADER.FIELDS (REFERENCES)])\r\n"
+	    "a4 FETCH 1:3 (UID FLAGS INTERNALDATE RFC822.SIZE "
+	    "BODY.PEEK[HEADER.FIELDS (" HFN ")])\r\n"
 	    "a5 SELECT \"INBOX\"\r\n"
 	    "a6 UID FETCH 1:* (UID FLAGS)\r\n"
 	    "a7 LOGOUT\r\n");
@@ -285,8 +280,8 @@ START_TEST(test_uidvalidity_change)
 		GREET,
 		"* 1 EXISTS\r\n* OK [UIDVALIDITY 200] ok\r\na2 OK\r\n",
 		/* The same UID 4 now names another message. */
-		"* 1 FETCH (UID 4 FLAGS () ENVELOPE (NIL \"new\" NIL NIL NIL "
-		"NIL NIL NIL NIL NIL))\r\na3 OK\r\n",
+		"* 1 FETCH (UID 4 FLAGS () " HF " \"Subject: new\")\r\n"
+		"a3 OK\r\n",
 		"a4 OK bye\r\n",
 		NULL
 	};
@@ -326,8 +321,8 @@ START_TEST(test_fetch_and_flags)
 		GREET,
 		"* LIST () \"/\" INBOX\r\na2 OK\r\n",
 		"* 1 EXISTS\r\n* OK [UIDVALIDITY 5] ok\r\na3 OK\r\n",
-		"* 1 FETCH (UID 4 FLAGS () RFC822.SIZE 9 ENVELOPE (NIL \"s\" "
-		"NIL NIL NIL NIL NIL NIL NIL NIL) BODY[] {9}\r\nA: b\r\n\r\nx"
+		"* 1 FETCH (UID 4 FLAGS () RFC822.SIZE 9 "
+		"BODY[] {9}\r\nA: b\r\n\r\nx"
 		")\r\na4 OK\r\n",
 		"a5 OK\r\n",
 		"a6 OK\r\n",
@@ -380,11 +375,11 @@ START_TEST(test_fetch_and_flags)
 	ck_assert_str_eq(buf_str(&mock.sent), LOGIN
 	    "a2 LIST \"\" \"*\"\r\n"
 	    "a3 SELECT \"INBOX\"\r\n"
-	    "a4 UID FETCH 4 (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE "
+	    "a4 UID FETCH 4 (UID FLAGS INTERNALDATE RFC822.SIZE "
 	    "BODY.PEEK[])\r\n"
 	    "a5 UID STORE 4,7 +FLAGS.SILENT (\\Seen)\r\n"
 	    "a6 UID STORE 4,7 -FLAGS.SILENT (\\Flagged \\Deleted)\r\n"
-	    "a7 UID FETCH 99 (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE "
+	    "a7 UID FETCH 99 (UID FLAGS INTERNALDATE RFC822.SIZE "
 	    "BODY.PEEK[])\r\n"
 	    "a8 LOGOUT\r\n");
 	cache_folder_fini(&f);

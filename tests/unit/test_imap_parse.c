@@ -230,6 +230,7 @@ START_TEST(test_parse_data)
 {
 	struct imap_response	 r;
 	struct imap_list	 l;
+	struct imap_status_data st;
 	struct error		 err;
 
 	parse_ok("* 23 EXISTS\r\n", &r);
@@ -271,6 +272,32 @@ START_TEST(test_parse_data)
 	ck_assert_uint_eq(l.attrs, IMAP_LIST_NOINFERIORS);
 	slice_eq(l.name, "INBOX");
 	imap_response_fini(&r);
+
+	parse_ok("* STATUS \"a b\" (MESSAGES 3 UIDNEXT 10 X-NEW (1 2) "
+	    "UNSEEN 0 HIGHESTMODSEQ 18446744073709551615)\r\n", &r);
+	ck_assert_int_eq(imap_status_parse(&r, &st, &err), 0);
+	slice_eq(st.name, "a b");
+	ck_assert_uint_eq(st.have, IMAP_STATUS_MESSAGES | IMAP_STATUS_UIDNEXT |
+	    IMAP_STATUS_UNSEEN | IMAP_STATUS_MODSEQ);
+	ck_assert_uint_eq(st.messages, 3);
+	ck_assert_uint_eq(st.uidnext, 10);
+	ck_assert_uint_eq(st.unseen, 0);
+	ck_assert(st.highestmodseq == UINT64_MAX);
+	imap_response_fini(&r);
+	/* Malformed: an odd list, a number too big, no list, not STATUS. */
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const bad[] = {
+			"* STATUS x (MESSAGES)\r\n",
+			"* STATUS x (UIDNEXT 4294967296)\r\n",
+			"* STATUS x MESSAGES\r\n",
+			"* LIST () \"/\" x\r\n",
+		};
+
+		parse_ok(bad[i], &r);
+		ck_assert_int_eq(imap_status_parse(&r, &st, &err), -1);
+		ck_assert_int_eq(err.code, ERR_PROTOCOL);
+		imap_response_fini(&r);
+	}
 
 	/* An unknown extension with odd syntax is kept as text. */
 	parse_ok("* XWEIRD [a \"b\r\n", &r);

@@ -19,17 +19,15 @@
 	"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi\r\n", \
 	"a1 OK [CAPABILITY " caps "] in\r\n"
 #define LOGIN	"a1 AUTHENTICATE PLAIN AHVzZXIAcGFzcw==\r\n"
-#define ITEMS	"(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE " \
-		"BODY.PEEK[HEADER.FIELDS (REFERENCES)])"
-#define REFS	"BODY[HEADER.FIELDS (REFERENCES)] {29}\r\n" \
-		"References: <a@x>\r\n <b@y>\r\n\r\n"
+#define ITEMS	"(UID FLAGS INTERNALDATE RFC822.SIZE " \
+		"BODY.PEEK[HEADER.FIELDS (" HFN ")])"
+#define HFN	"DATE FROM TO CC SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES"
+#define HF	"BODY[HEADER.FIELDS (" HFN ")]"
 #define H(seq, uid, flags, subj) \
 	"* " #seq " FETCH (UID " #uid " FLAGS (" flags ") RFC822.SIZE 10 " \
-	"ENVELOPE (NIL \"" subj "\" NIL NIL NIL NIL NIL NIL NIL NIL) " \
-	"BODY[HEADER.FIELDS (REFERENCES)] {2}\r\n\r\n)\r\n"
-#define H3REF "* 3 FETCH (UID 9 FLAGS (\\Flagged) RFC822.SIZE 10 " \
-	"ENVELOPE (NIL \"three\" NIL NIL NIL NIL NIL NIL NIL " \
-	"\"<c@z>\") " REFS ")\r\n"
+	HF " \"Subject: " subj "\")\r\n"
+#define H3REF "* 3 FETCH (UID 9 FLAGS (\\Flagged) RFC822.SIZE 10 " HF \
+	" {64}\r\nSubject: three\r\nMessage-ID: <c@z>\r\nReferences: <a@x>\r\n <b@y>\r\n\r\n)\r\n"
 #define SEL(exists, uv, next, modseq) \
 	"* " #exists " EXISTS\r\n* OK [UIDVALIDITY " #uv "] ok\r\n" \
 	"* OK [UIDNEXT " #next "] ok\r\n* OK [HIGHESTMODSEQ " #modseq \
@@ -228,6 +226,89 @@ START_TEST(test_condstore)
 }
 END_TEST
 
+/*
+ * LIST-STATUS (RFC 5819) with CONDSTORE: a folder whose STATUS matches the
+ * cached state is not selected; the selected one, a changed one, and one
+ * synced again without a new LIST are.
+ */
+START_TEST(test_list_status_skips_unchanged)
+{
+#define LS	"a%d LIST \"\" \"*\" RETURN (STATUS (MESSAGES UIDNEXT " \
+		"UIDVALIDITY UNSEEN HIGHESTMODSEQ))\r\n"
+#define STI(modseq) "* STATUS INBOX (MESSAGES 3 UIDNEXT 10 UIDVALIDITY " \
+		"100 UNSEEN 2 HIGHESTMODSEQ " #modseq ")\r\n"
+#define STO(modseq) "* STATUS \"Other\" (MESSAGES 1 UIDNEXT 5 " \
+		"UIDVALIDITY 200 UNSEEN 0 HIGHESTMODSEQ " #modseq ")\r\n"
+#define LISTS	"* LIST () \"/\" INBOX\r\n* LIST () \"/\" Other\r\n"
+	static const char *const s[] = {
+		GREET("IMAP4rev1 CONDSTORE LIST-STATUS LIST-EXTENDED"),
+		LISTS "a2 OK\r\n",
+		SEL(3, 100, 10, 50) "a3 OK\r\n",
+		H(1, 4, "\\Seen", "one") H(2, 7, "", "two") H3REF "a4 OK\r\n",
+		SEL(1, 200, 5, 7) "a5 OK\r\n",
+		H(1, 4, "\\Seen", "o") "a6 OK\r\n",
+		/* Both unchanged: INBOX skipped, Other (selected) not. */
+		LISTS STI(50) STO(7) "a7 OK\r\n",
+		SEL(1, 200, 5, 7) "a8 OK\r\n",
+		/* INBOX again, its STATUS used up: selected. */
+		SEL(3, 100, 10, 50) "a9 OK\r\n",
+		/* Other changed (a flag): selected, the change fetched. */
+		LISTS STI(50) STO(8) "a10 OK\r\n",
+		SEL(1, 200, 5, 8) "a11 OK\r\n",
+		"* 1 FETCH (UID 4 FLAGS () MODSEQ (8))\r\na12 OK\r\n",
+		"a13 OK bye\r\n",
+		NULL
+	};
+	struct account		*a;
+	struct cache_folder	 in, other;
+	struct error		 err;
+	char			 want[2048];
+
+	a = fx_open(s);
+	for (int pass = 0; pass < 3; pass++) {
+		ck_assert_int_eq(imap_driver_ops.list_folders(a, fx_cache,
+		    &err), 0);
+		fx_folder("INBOX", &in);
+		fx_folder("Other", &other);
+		if (pass != 2)
+			ck_assert_msg(imap_driver_ops.sync_folder(a, &in,
+			    fx_cache, &err) == 0, "%s", err.msg);
+		ck_assert_msg(imap_driver_ops.sync_folder(a, &other, fx_cache,
+		    &err) == 0, "%s", err.msg);
+		if (pass == 1)
+			ck_assert_msg(imap_driver_ops.sync_folder(a, &in,
+			    fx_cache, &err) == 0, "%s", err.msg);
+		if (pass < 2) {
+			cache_folder_fini(&in);
+			cache_folder_fini(&other);
+		}
+	}
+	ck_assert_str_eq(fx_uids(in.id), "4,7,9");
+	ck_assert_uint_eq(flags_of(other.id, "4"), 0);
+	fx_close(a);
+	cache_folder_fini(&in);
+	cache_folder_fini(&other);
+	snprintf(want, sizeof want, LOGIN LS
+	    "a3 SELECT \"INBOX\" (CONDSTORE)\r\n"
+	    "a4 FETCH 1:3 " ITEMS "\r\n"
+	    "a5 SELECT \"Other\" (CONDSTORE)\r\n"
+	    "a6 FETCH 1:1 " ITEMS "\r\n"
+	    LS
+	    "a8 SELECT \"Other\" (CONDSTORE)\r\n"
+	    "a9 SELECT \"INBOX\" (CONDSTORE)\r\n"
+	    LS
+	    "a11 SELECT \"Other\" (CONDSTORE)\r\n"
+	    "a12 UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE 7)\r\n"
+	    "a13 LOGOUT\r\n", 2, 7, 10);
+	ck_assert_str_eq(fx_sent(), want);
+	ck_assert(mock_done());
+#undef LS
+#undef STI
+#undef STO
+#undef LISTS
+}
+END_TEST
+
 START_TEST(test_uidvalidity_read_only)
 {
 	static const char *const s[] = {
@@ -293,8 +374,8 @@ START_TEST(test_newest_first_batches)
 		buf_init(&b[k], 0);
 		for (uint32_t i = hi[k]; i >= lo[k]; i--)
 			buf_printf(&b[k], "* %u FETCH (UID %u FLAGS (%s) "
-			    "RFC822.SIZE %u ENVELOPE (NIL \"s%u\" NIL NIL NIL "
-			    "NIL NIL NIL NIL NIL))\r\n", i, i * 2,
+			    "RFC822.SIZE %u " HF " \"Subject: s%u\")\r\n", i,
+			    i * 2,
 			    i % 2 ? "\\Seen" : "", i, i);
 		buf_printf(&b[k], "a%zu OK\r\n", k + 4);
 	}
@@ -387,6 +468,7 @@ imap_sync_suite(void)
 	tcase_add_test(tc, test_cold_then_uid_diff);
 	tcase_add_test(tc, test_qresync);
 	tcase_add_test(tc, test_condstore);
+	tcase_add_test(tc, test_list_status_skips_unchanged);
 	tcase_add_test(tc, test_uidvalidity_read_only);
 	tcase_add_test(tc, test_newest_first_batches);
 	tcase_add_test(tc, test_untagged_anytime);
