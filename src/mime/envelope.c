@@ -78,27 +78,6 @@ mime_env_lookup(const char *s, size_t n)
 	return strncasecmp(s, mime_env_names[f], n) == 0 ? f : -1;
 }
 
-/* If the line (s, len) starts a field, the length of its name and the
- * offset just past the colon (blanks may precede it, RFC 5322 4.5);
- * else 0, as in header.c. */
-static size_t
-mime_env_field_name(const char *s, size_t len, size_t *name_len)
-{
-	size_t	i = 0, n;
-
-	while (i < len && s[i] > ' ' && s[i] < 0x7f && s[i] != ':')
-		i++;
-	if (i == 0)
-		return 0;
-	n = i;
-	while (i < len && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	if (i >= len || s[i] != ':')
-		return 0;
-	*name_len = n;
-	return i + 1;
-}
-
 /* Whether c may stand inside a message id: not a blank, a control, "<"
  * or ">". */
 static bool
@@ -323,7 +302,7 @@ mime_envelope_parse(const char *hdr, size_t len, struct mime_envelope *out)
 		if (cur != -1)
 			mime_env_field(out, cur, hdr + vstart, vend - vstart);
 		cur = -1;
-		if ((colon = mime_env_field_name(hdr + off, eol - off,
+		if ((colon = mime_header_field(hdr + off, eol - off,
 		    &n)) == 0)
 			break;			/* not a field: the body */
 		f = mime_env_lookup(hdr + off, n);

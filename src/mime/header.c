@@ -14,17 +14,21 @@
 #include "mime/mime_int.h"
 #include "util/xmalloc.h"
 
-/* Length of a field name at the start of the line and the offset just past
+/*
+ * Length of a field name at the start of the line and the offset just past
  * its colon (obsolete syntax allows blanks before it), or 0 if the line is
- * not a field. */
-static size_t
+ * not a field.  A line that starts with the colon is a broken field with an
+ * empty name (it matches no name), not the body: real mail has it mid-header
+ * (Thunderbird's bugmail1), and Python's email reads it the same way.
+ */
+size_t
 mime_header_field(const char *s, size_t len, size_t *name_len)
 {
 	size_t	i = 0, n;
 
 	while (i < len && s[i] > ' ' && s[i] < 0x7f && s[i] != ':')
 		i++;
-	if (i == 0)
+	if (i == 0 && (len == 0 || s[0] != ':'))
 		return 0;
 	n = i;
 	while (i < len && (s[i] == ' ' || s[i] == '\t'))

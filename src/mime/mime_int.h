@@ -38,6 +38,7 @@ int	 mime_charset_convert(const char *, size_t, const char *, size_t,
 int	 mime_charset_guess(const char *, size_t, struct buf *);
 
 /* header.c */
+size_t	 mime_header_field(const char *, size_t, size_t *name_len);
 size_t	 mime_header_end(const char *, size_t, size_t *);
 bool	 mime_header_find(const char *, size_t, const char *, const char **,
 	     size_t *);

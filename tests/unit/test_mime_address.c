@@ -788,6 +788,11 @@ START_TEST(test_envelope_block_end)
 	ENV_PARSE("To: a@b,\r\n c@d", &e);
 	ck_assert_str_eq(e.to, "a@b, c@d");
 	mime_envelope_fini(&e);
+	/* A field with no name is broken, not the body (bugmail1). */
+	ENV_PARSE("Subject: x\r\n: nameless\r\nReferences: <a@b>\r\n", &e);
+	ck_assert_str_eq(e.subject, "x");
+	ck_assert_str_eq(e.references, "<a@b>");
+	mime_envelope_fini(&e);
 	/* Obsolete blanks before the colon; any case; no blank after. */
 	ENV_PARSE("SUBJECT : spaced\r\ncc:x@y\r\n", &e);
 	ck_assert_str_eq(e.subject, "spaced");

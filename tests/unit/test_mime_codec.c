@@ -91,6 +91,7 @@ static const char hdr_msg[] =
     "Subject: later\r\n"
     "X-Empty:\r\n"
     "X-Nul: a\0b\r\n"
+    ": a broken field, not the body\r\n"
     "Content-Type : text/plain\r\n"
     "\r\n"
     "To: not a header\r\n";
