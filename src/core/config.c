@@ -204,6 +204,7 @@ config_section(struct config_reader *r, const char *section)
 	a->connect_timeout_ms = CONFIG_DEFAULT_CONNECT_TIMEOUT_MS;
 	a->greeting_timeout_ms = CONFIG_DEFAULT_GREETING_TIMEOUT_MS;
 	a->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
+	a->leave_days = -1;
 	a->line = r->line;
 	r->acct = a;
 	return 1;
@@ -217,9 +218,10 @@ config_account_key(struct config_reader *r, struct config_account *a,
 	int	rc;
 
 	if (strcmp(key, "driver") == 0) {
-		if (strcmp(v, "imap") != 0)
+		if (strcmp(v, "imap") != 0 && strcmp(v, "pop3") != 0 &&
+		    strcmp(v, "maildir") != 0 && strcmp(v, "mbox") != 0)
 			return config_fail(r, "unknown driver '%s' "
-			    "(this build has: imap)", v);
+			    "(known: imap, pop3, maildir, mbox)", v);
 		return config_set_str(r, &a->driver, key, v);
 	}
 	if (strcmp(key, "host") == 0)
@@ -282,6 +284,8 @@ config_account_key(struct config_reader *r, struct config_account *a,
 	}
 	if ((rc = config_net_account_key(r, a, key, v)) != -1)
 		return rc;
+	if ((rc = config_store_account_key(r, a, key, v)) != -1)
+		return rc;
 	return config_fail(r, "unknown key '%s' in [account %s]", key, a->name);
 }
 
@@ -330,6 +334,10 @@ config_check(struct config_reader *r)
 		r->line = a->line;
 		if (a->driver == NULL)
 			a->driver = xstrdup("imap");
+		if (config_store_check(r, a) == 0)
+			return 0;
+		if (a->path != NULL)	/* a local store: no server */
+			continue;
 		if (a->host == NULL)
 			return config_fail(r, "[account %s] needs 'host'",
 			    a->name);
@@ -339,6 +347,9 @@ config_check(struct config_reader *r)
 		if (a->password != NULL && a->password_command != NULL)
 			return config_fail(r, "[account %s] has both "
 			    "'password' and 'password_command'", a->name);
+		if (a->port == NULL && strcmp(a->driver, "pop3") == 0)
+			a->port = xstrdup(a->security == CONFIG_SEC_IMPLICIT ||
+			    a->security == CONFIG_SEC_AUTO ? "995" : "110");
 		if (a->port == NULL)
 			a->port = xstrdup(a->security == CONFIG_SEC_IMPLICIT ||
 			    a->security == CONFIG_SEC_AUTO ? "993" : "143");
@@ -427,6 +438,7 @@ config_account_fini(struct config_account *a)
 {
 	free(a->name);
 	free(a->driver);
+	free(a->path);
 	free(a->host);
 	free(a->port);
 	free(a->user);

@@ -32,6 +32,11 @@
  *   proxy = NAME | none            (a [proxy NAME] section)
  *   delete = trash | expunge (d moves to the Trash folder, or marks
  *                             \Deleted for an expunge; default trash)
+ *   leave_on_server = yes | no | DAYS   (pop3: keep, delete once
+ *                             downloaded, or delete DAYS days after)
+ *
+ *   [account NAME] driver = maildir, path = ~/Maildir  (no host, no user)
+ *   [account NAME] driver = mbox, path = /var/mail/me  (read-only)
  *
  *   [proxy NAME]
  *   type = socks4 | socks4a | socks5 | http
@@ -99,7 +104,7 @@ struct config_tls {
 
 struct config_account {
 	char			*name;
-	char			*driver;	/* "imap" */
+	char			*driver;	/* imap, pop3, maildir or mbox */
 	char			*host;
 	char			*port;		/* text: getaddrinfo service */
 	char			*user;
@@ -118,6 +123,12 @@ struct config_account {
 	char			*oauth2_token_command;
 	char			*proxy_name;	/* as written; NULL: [general] proxy */
 	const struct config_proxy *proxy;	/* resolved; NULL: direct */
+	char			*path;		/* maildir: DIR, mbox: FILE */
+	/*
+	 * POP3 leave_on_server: -1 keep (yes, the default), 0 delete once
+	 * downloaded (no), N delete N days after the download.
+	 */
+	int			 leave_days;
 	int			 line;		/* where the section starts */
 };
 

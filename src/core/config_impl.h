@@ -45,6 +45,10 @@ int	 config_net_proxy_key(struct config_reader *, struct config_proxy *,
 	     const char *key, const char *value);
 /* After parsing: resolve proxies, check TLS settings. */
 int	 config_net_check(struct config_reader *);
+/* config_store.c: keys of local stores and of POP3; -1 if not one. */
+int	 config_store_account_key(struct config_reader *,
+	     struct config_account *, const char *key, const char *v);
+int	 config_store_check(struct config_reader *, struct config_account *);
 void	 config_net_account_fini(struct config_account *);
 void	 config_net_proxies_free(struct config *);
 

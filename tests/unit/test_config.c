@@ -116,7 +116,24 @@ static const struct {
 	{ "[account a b]\n",
 	  "t.conf:1: bad account name 'a b' (letters, digits and -_.@ only)" },
 	{ "[account a]\nhost = h\nuser = u\ndriver = pop9\n",
-	  "t.conf:4: unknown driver 'pop9' (this build has: imap)" },
+	  "t.conf:4: unknown driver 'pop9' (known: imap, pop3, maildir, "
+	  "mbox)" },
+	{ "[account a]\ndriver = maildir\n",
+	  "t.conf:1: [account a] (driver = maildir) needs 'path'" },
+	{ "[account a]\ndriver = mbox\npath = /m\nhost = h\n",
+	  "t.conf:1: [account a] (driver = mbox) is local: it takes no "
+	  "'host' or 'user'" },
+	{ "[account a]\nhost = h\nuser = u\npath = /m\n",
+	  "t.conf:1: [account a]: 'path' is for driver = maildir or mbox, "
+	  "not imap" },
+	{ "[account a]\ndriver = maildir\npath = /m\npath = /n\n",
+	  "t.conf:4: duplicate key 'path'" },
+	{ "[account a]\ndriver = pop3\nhost = h\nuser = u\n"
+	  "leave_on_server = 0\n",
+	  "t.conf:5: leave_on_server must be yes, no or a number of days "
+	  "(1-36500), not '0'" },
+	{ "[account a]\nhost = h\nuser = u\nleave_on_server = no\n",
+	  "t.conf:1: [account a]: leave_on_server is for driver = pop3" },
 	{ "[account a]\nthis line has no equals sign\n",
 	  "t.conf:2: syntax error (expected [section] or key = value)" },
 	{ "[general]\ndefault_account = x\n[account a]\nhost = h\nuser = u\n",
@@ -136,6 +153,35 @@ START_TEST(test_bad)
 	ck_assert_ptr_null(cfg);
 	ck_assert_int_eq(err.code, ERR_CONFIG);
 	ck_assert_str_eq(err.msg, bad[_i].msg);
+}
+END_TEST
+
+/* Local stores and POP3: paths, defaults, the POP3 policy. */
+START_TEST(test_store_settings)
+{
+	static const char text[] =
+	    "[account m]\ndriver = maildir\npath = ~/Mail\n"
+	    "[account x]\ndriver = mbox\npath = /var/mail/me\n"
+	    "[account p]\ndriver = pop3\nhost = h\nuser = u\n"
+	    "leave_on_server = 14\n"
+	    "[account q]\ndriver = pop3\nhost = h\nuser = u\n"
+	    "security = starttls\nleave_on_server = no\n";
+	struct config	*cfg;
+	struct error	 err;
+
+	setenv("HOME", "/home/t", 1);
+	cfg = config_parse("t.conf", text, &err);
+	ck_assert_msg(cfg != NULL, "%s", err.msg);
+	ck_assert_str_eq(cfg->accounts[0].path, "/home/t/Mail");
+	ck_assert(!cfg->accounts[0].read_only);
+	ck_assert_ptr_null(cfg->accounts[0].host);
+	ck_assert_str_eq(cfg->accounts[1].path, "/var/mail/me");
+	ck_assert(cfg->accounts[1].read_only);	/* mbox: never rewritten */
+	ck_assert_str_eq(cfg->accounts[2].port, "995");
+	ck_assert_int_eq(cfg->accounts[2].leave_days, 14);
+	ck_assert_str_eq(cfg->accounts[3].port, "110");
+	ck_assert_int_eq(cfg->accounts[3].leave_days, 0);
+	config_free(cfg);
 }
 END_TEST
 
@@ -273,6 +319,7 @@ config_suite(void)
 	tcase_add_test(tc, test_good);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof bad / sizeof *bad);
 	tcase_add_test(tc, test_net_settings);
+	tcase_add_test(tc, test_store_settings);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_password_command_failure);
 	tcase_add_test(tc, test_password_command_hangs);
