@@ -64,6 +64,8 @@ struct imap_pend {
 	size_t			 capflags;
 	size_t			 bytes;
 	size_t			 stored;	/* messages written so far */
+	size_t			 writes;	/* transactions so far */
+	int64_t			 last_ms;	/* when the last one ended */
 };
 
 void	 imap_pend_init(struct imap_pend *, struct imap_account *,

@@ -50,6 +50,7 @@ struct imap_batch {
 	size_t				 next;
 	char				 tags[IMAP_BATCH_WINDOW][16];
 	size_t				 ntags;
+	size_t				 finished;	/* commands done */
 };
 
 /* A FETCH of the batch that could not be read: skip the message. */
@@ -130,7 +131,10 @@ imap_batch_finish_one(struct imap_batch *bt, struct error *err)
 	if (imap_conn_await(bt->ia->conn, tag, imap_batch_one, bt,
 	    err) == -1)
 		return -1;
-	if (imap_pend_flush(&bt->pend, err) == -1)
+	/* The first window is written at once: it is the first screenful. */
+	if (bt->finished++ == 0 && imap_pend_flush(&bt->pend, err) == -1)
+		return -1;
+	if (imap_pend_maybe(&bt->pend, err) == -1)
 		return -1;
 	account_status(&bt->ia->base, "%s: headers %zu/%zu",
 	    bt->folder->name, bt->done, bt->total > bt->done ? bt->total :
@@ -154,7 +158,7 @@ imap_batch_run(struct imap_batch *bt, struct error *err)
 		if (imap_batch_finish_one(bt, err) == -1)
 			goto out;
 	}
-	rc = 0;
+	rc = imap_pend_flush(&bt->pend, err);
 
 out:
 	/* What arrived before a failure is good: keep it for the resume. */

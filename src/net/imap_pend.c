@@ -6,10 +6,15 @@
  * write transaction across a network wait.  Parsed messages and flag
  * changes are kept here, in memory, and written in one short transaction
  * when IMAP_PEND_MAX of them (or IMAP_PEND_BYTES of text) are gathered,
- * or when nothing more is buffered on the connection (the next read would
- * wait), or when the command is complete.  Memory is bounded by those two
- * limits; what a failed command had gathered is still written, so an
- * interrupted download resumes where it stopped.
+ * or when the command is complete, or when nothing more is buffered on the
+ * connection (the next read would wait) and the last write is
+ * IMAP_PEND_DRY_MS old or there was none yet: the first rows reach the
+ * screen at once, later ones within a fraction of a second.  A reader
+ * faster than the server finds the input dry after every few messages;
+ * writing each time made thousands of tiny transactions, each rewriting
+ * the same index pages (most of the download's cost).  Memory is bounded
+ * by the two limits; what a failed command had gathered is still written,
+ * so an interrupted download resumes where it stopped.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,8 +25,9 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-#define IMAP_PEND_MAX		1000
+#define IMAP_PEND_MAX		5000
 #define IMAP_PEND_BYTES		(8 * 1024 * 1024)
+#define IMAP_PEND_DRY_MS	250
 
 /* Start gathering writes for a folder. */
 void
@@ -132,6 +138,8 @@ imap_pend_flush(struct imap_pend *p, struct error *err)
 		goto out;
 	}
 	p->stored += p->nmsgs;
+	p->writes++;
+	p->last_ms = imap_conn_now();
 	if (p->nmsgs > 0)
 		p->ia->changed = true;
 	rc = 0;
@@ -145,8 +153,11 @@ int
 imap_pend_maybe(struct imap_pend *p, struct error *err)
 {
 	if (p->nmsgs + p->nflags >= IMAP_PEND_MAX ||
-	    p->bytes >= IMAP_PEND_BYTES ||
-	    (p->ia->conn != NULL && !imap_conn_buffered(p->ia->conn)))
+	    p->bytes >= IMAP_PEND_BYTES)
+		return imap_pend_flush(p, err);
+	if (p->ia->conn != NULL && !imap_conn_buffered(p->ia->conn) &&
+	    (p->writes == 0 || imap_conn_now() - p->last_ms >=
+	    IMAP_PEND_DRY_MS))
 		return imap_pend_flush(p, err);
 	return 0;
 }

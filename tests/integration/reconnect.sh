@@ -78,10 +78,10 @@ probe status INBOX >"$T/inbox-status.json" || t_fail "the probe cannot read INBO
 [ "$(json "$T/inbox-status.json" "d['messages']")" = "$BIG" ] ||
     t_fail "test setup: INBOX has $(json "$T/inbox-status.json" "d['messages']") messages, not $BIG"
 
-# cut_mid_download WHAT: wait until >= 200 header FETCH responses went out
-# in the sessions since the last rawlog reset, freeze and kill the sessions,
-# stop Dovecot.  Sets CUT_AT (headers sent when frozen).
-cut_mid_download() {
+# freeze_mid_download WHAT: wait until >= 200 header FETCH responses went
+# out in the sessions since the last rawlog reset, then freeze the sessions
+# (SIGSTOP): the server stops mid-download however fast it serves.
+freeze_mid_download() {
 	local what=$1 i h=0
 	for ((i = 0; i < 1200; i++)); do
 		h=$(rawlog header-fetches 2>/dev/null || echo 0)
@@ -90,12 +90,24 @@ cut_mid_download() {
 	done
 	[ "$h" -ge 200 ] || t_fail "$what: the header download did not start within 60 s"
 	dovecot_kill_sessions STOP
+}
+
+# kill_frozen WHAT: kill the frozen sessions, stop Dovecot.  Sets CUT_AT
+# (headers sent when frozen).
+kill_frozen() {
+	local what=$1
 	CUT_AT=$(rawlog header-fetches)
 	dovecot_kill_sessions KILL
 	dovecot_stop || t_fail "$what: cannot stop Dovecot"
 	t_log "$what: server killed after sending the headers of $CUT_AT messages"
 	[ "$CUT_AT" -lt "$BIG" ] ||
 	    t_fail "$what: the whole folder had already been sent; the cut proves nothing (raise RECONNECT_MESSAGES)"
+}
+
+# cut_mid_download WHAT: freeze mid-download, then kill.
+cut_mid_download() {
+	freeze_mid_download "$1"
+	kill_frozen "$1"
 }
 
 # wait_sel_col POS CHAR SECS WHAT: the highlighted row's flag column POS
@@ -168,10 +180,12 @@ for f in newest1 newest2; do
 done
 dovecot_rawlog_reset alice >/dev/null
 t_tmux_start $S "$PETREL" -F "$T/petrel.conf" -d debug -L "$T/petrel-b.log"
-# cut once the first screenful (the newest messages) is shown; the cache
-# is not read by another process while the UI runs (cache-shared.sh does)
+# freeze the server mid-download, let the first screenful (the newest
+# messages, already sent) show, then cut; the cache is not read by another
+# process while the UI runs (cache-shared.sh does)
+freeze_mid_download "B (UI)"
 t_tmux_wait_re $S '│[ *][ N][ !][ r][ D] ' 60 "B: the first screenful" >/dev/null
-cut_mid_download "B (UI)"
+kill_frozen "B (UI)"
 t_tmux_wait_re $S '[Oo]ffline|[Rr]econnect|[Rr]etry|[Cc]onnection (lost|closed|refused)|[Dd]isconnected' 20 \
     "B: the status line says the server is gone" >/dev/null
 # the newest messages were downloaded first; change two of them offline
