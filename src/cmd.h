@@ -1,5 +1,5 @@
 /*
- * cmd.h - petrel's batch commands (no UI): `sync` and `ls`.
+ * cmd.h - petrel's batch commands (no UI): `sync`, `ls` and `parse`.
  *
  * Each returns the process exit status (0 ok, 1 failed) after printing its
  * result on stdout and any error as one line on stderr.  Everything printed
@@ -16,5 +16,10 @@ int	 cmd_sync(const struct config *, const char *account,
 /* petrel ls ACCOUNT FOLDER: print the cached message list. */
 int	 cmd_ls(const struct config *, const char *account, const char *folder,
 	     const char *cache_path);
+/*
+ * petrel parse FILE ("-": stdin): print as JSON what petrel understood of
+ * one message: decoded headers, the part tree, the text it would show.
+ */
+int	 cmd_parse(const char *path);
 
 #endif

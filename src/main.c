@@ -35,6 +35,7 @@ main_usage(FILE *f)
 	    "[-L logfile] [-a account]\n"
 	    "       petrel [-F config] sync [account]\n"
 	    "       petrel [-F config] ls account folder\n"
+	    "       petrel parse FILE|-\n"
 	    "       petrel --version | --help\n"
 	    "\n"
 	    "  -F FILE   configuration file (default "
@@ -126,6 +127,14 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	cmd = argc > 0 ? argv[0] : NULL;
+	/* parse reads a file, not the configuration: it works anywhere. */
+	if (cmd != NULL && strcmp(cmd, "parse") == 0) {
+		if (argc != 2) {
+			main_usage(stderr);
+			return 2;
+		}
+		return cmd_parse(argv[1]);
+	}
 	if (cmd != NULL && strcmp(cmd, "sync") != 0 && strcmp(cmd, "ls") != 0) {
 		fprintf(stderr, _("petrel: unknown command '%s'\n"), cmd);
 		main_usage(stderr);
