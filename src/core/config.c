@@ -2,7 +2,9 @@
  * config.c - reading the INI configuration into typed structs.
  *
  * libinih does the INI syntax; this file checks sections, keys and values
- * and reports the first problem as "FILE:LINE: what is wrong".  inih does
+ * and reports the first problem as "FILE:LINE: what is wrong".  The
+ * pager's [general] keys are parsed here too, commands split into words
+ * once (config_argv_split) so nothing runs them through a shell.  inih does
  * not pass line numbers to handlers, so the reader callback counts lines
  * itself (inih reads exactly one line per reader call).
  */
@@ -18,11 +20,13 @@
 
 #include "core/config.h"
 #include "core/config_impl.h"
+#include "util/buf.h"
 #include "util/xmalloc.h"
 
 #define CONFIG_DEFAULT_CONNECT_TIMEOUT_MS	10000
 #define CONFIG_DEFAULT_TIMEOUT_MS		60000
 #define CONFIG_DEFAULT_GREETING_TIMEOUT_MS	5000
+#define CONFIG_ARGV_WORD_MAX			4096
 
 /* Record the first error at the current line; returns 0 (inih: "stop"). */
 int
@@ -154,6 +158,181 @@ config_set_str(struct config_reader *r, char **field, const char *key,
 		return config_fail(r, "empty value for '%s'", key);
 	*field = xstrdup(value);
 	return 1;
+}
+
+/* Free a NULL-terminated word array. */
+void
+config_argv_free(char **argv)
+{
+	size_t	i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/*
+ * Read one word of a command line starting at s[*i] (not a blank) into w;
+ * -1 for an unbalanced quote.
+ */
+static int
+config_argv_word(const char *s, size_t *i, struct buf *w)
+{
+	char	q = 0, c;
+
+	for (; s[*i] != '\0'; (*i)++) {
+		c = s[*i];
+		if (q == 0 && (c == ' ' || c == '\t'))
+			break;
+		if (q == 0 && (c == '\'' || c == '"'))
+			q = c;
+		else if (q != 0 && c == q)
+			q = 0;
+		else if (c == '\\' && q == 0 && s[*i + 1] != '\0')
+			buf_addc(w, s[++(*i)]);
+		else if (c == '\\' && q == '"' && s[*i + 1] != '\0' &&
+		    strchr("\\\"$`", s[*i + 1]) != NULL)
+			buf_addc(w, s[++(*i)]);
+		else
+			buf_addc(w, c);
+	}
+	return q == 0 ? 0 : -1;
+}
+
+/* Split a command line into words (see config.h). */
+int
+config_argv_split(const char *s, char ***argv, const char **why)
+{
+	struct buf	 w = BUF_INITIALIZER(CONFIG_ARGV_WORD_MAX);
+	char		**v;
+	size_t		 n = 0, i = 0;
+	int		 rc = -1;
+
+	*argv = NULL;
+	v = xcalloc(CONFIG_ARGV_MAX + 1, sizeof *v);
+	for (;;) {
+		while (s[i] == ' ' || s[i] == '\t')
+			i++;
+		if (s[i] == '\0')
+			break;
+		if (n == CONFIG_ARGV_MAX) {
+			*why = "too many words";
+			goto out;
+		}
+		buf_reset(&w);
+		if (config_argv_word(s, &i, &w) == -1 || w.too_big) {
+			*why = w.too_big ? "a word is too long" :
+			    "unbalanced quote";
+			goto out;
+		}
+		v[n++] = xstrndup(buf_str(&w), w.len);
+	}
+	if (n == 0) {
+		*why = "no command";
+		goto out;
+	}
+	*argv = v;
+	v = NULL;
+	rc = 0;
+out:
+	buf_fini(&w);
+	config_argv_free(v);
+	return rc;
+}
+
+/* pager_headers: field names (RFC 5322 ftext), blank-separated. */
+static int
+config_pager_headers(struct config_reader *r, const char *v)
+{
+	struct config_pager	*p = &r->cfg->pager;
+	const char		*w = v;
+	size_t			 len, i;
+
+	if (p->headers != NULL)
+		return config_fail(r, "duplicate key 'pager_headers'");
+	p->headers = xcalloc(CONFIG_HEADERS_MAX + 1, sizeof *p->headers);
+	for (;;) {
+		w += strspn(w, " \t,");
+		if ((len = strcspn(w, " \t,")) == 0)
+			break;
+		for (i = 0; i < len; i++) {
+			if (w[i] <= ' ' || w[i] >= 127 || w[i] == ':')
+				return config_fail(r, "pager_headers: '%.*s' "
+				    "is not a header name", (int)len, w);
+		}
+		if (len > 76 || p->nheaders == CONFIG_HEADERS_MAX)
+			return config_fail(r, "pager_headers: at most %d "
+			    "names of at most 76 characters",
+			    CONFIG_HEADERS_MAX);
+		p->headers[p->nheaders++] = xstrndup(w, len);
+		w += len;
+	}
+	if (p->nheaders == 0)
+		return config_fail(r, "empty value for 'pager_headers'");
+	return 1;
+}
+
+/* A command key: html_command or url_command, split into words. */
+static int
+config_pager_command(struct config_reader *r, char ***argv, const char *key,
+    const char *v)
+{
+	struct config_pager	*p = &r->cfg->pager;
+	const char		*why;
+	bool			 html = strcmp(key, "html_command") == 0;
+
+	if (*argv != NULL || (html && (p->html_internal || p->html_mailcap)))
+		return config_fail(r, "duplicate key '%s'", key);
+	if (html && strcmp(v, "internal") == 0) {
+		p->html_internal = true;
+		return 1;
+	}
+	if (html && strcmp(v, "mailcap") == 0) {
+		p->html_mailcap = true;
+		return 1;
+	}
+	if (config_argv_split(v, argv, &why) == -1)
+		return config_fail(r, "%s: %s", key, why);
+	return 1;
+}
+
+/* A [general] key of the pager; -1 if key is not one. */
+static int
+config_pager_key(struct config_reader *r, const char *key, const char *v)
+{
+	struct config_pager	*p = &r->cfg->pager;
+
+	if (strcmp(key, "pager_headers") == 0)
+		return config_pager_headers(r, v);
+	if (strcmp(key, "prefer_html") == 0) {
+		if (config_bool(v, &p->prefer_html) == -1)
+			return config_fail(r, "prefer_html must be yes or no, "
+			    "not '%s'", v);
+		return 1;
+	}
+	if (strcmp(key, "html_command") == 0)
+		return config_pager_command(r, &p->html_argv, key, v);
+	if (strcmp(key, "url_command") == 0)
+		return config_pager_command(r, &p->url_argv, key, v);
+	return -1;
+}
+
+/* The default pager_headers when the file names none. */
+static void
+config_pager_defaults(struct config_pager *p)
+{
+	static const char *const dflt[] = { "From", "To", "Cc", "Date",
+	    "Subject" };
+	size_t			 i, n = sizeof dflt / sizeof dflt[0];
+
+	if (p->headers != NULL)
+		return;
+	p->headers = xcalloc(n + 1, sizeof *p->headers);
+	for (i = 0; i < n; i++)
+		p->headers[i] = xstrdup(dflt[i]);
+	p->nheaders = n;
 }
 
 /* Start a section: [general] or [account NAME]. */
@@ -310,6 +489,8 @@ config_handler(void *user, const char *section, const char *key,
 		if (strcmp(key, "proxy") == 0)
 			return config_set_str(r, &r->cfg->default_proxy,
 			    key, value);
+		if (config_pager_key(r, key, value) != -1)
+			return 1;
 		return config_fail(r, "unknown key '%s' in [general]", key);
 	}
 	if (r->proxy != NULL) {
@@ -388,6 +569,8 @@ config_parse(const char *name, const char *text, struct error *err)
 		config_fail(&r, "cannot parse");
 	if (!r.failed)
 		config_check(&r);
+	if (!r.failed)
+		config_pager_defaults(&r.cfg->pager);
 	free(r.section);
 	if (r.failed) {
 		config_free(r.cfg);
@@ -460,6 +643,9 @@ config_free(struct config *cfg)
 		config_account_fini(&cfg->accounts[i]);
 	free(cfg->accounts);
 	config_net_proxies_free(cfg);
+	config_argv_free(cfg->pager.headers);
+	config_argv_free(cfg->pager.html_argv);
+	config_argv_free(cfg->pager.url_argv);
 	free(cfg->default_proxy);
 	free(cfg->path);
 	free(cfg->log_file);

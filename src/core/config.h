@@ -7,6 +7,24 @@
  *   proxy = NAME             (default proxy for every account)
  *   log_file = PATH          (default: none; -d also needs it or uses stderr-free default)
  *   default_account = NAME
+ *   pager_headers = From To Cc Date Subject
+ *                            (headers the pager shows, in order; h shows all)
+ *   prefer_html = no         (yes: show text/html over a text/plain
+ *                            alternative)
+ *   html_command = w3m -dump -T text/html
+ *                            (renders text/html, given in UTF-8 on stdin,
+ *                            to text on stdout; run without a shell, words
+ *                            split as a shell would, no expansions; at
+ *                            most 10 s and 8 MiB of output.  Default: w3m
+ *                            as above, with -I UTF-8 -O UTF-8, if in PATH,
+ *                            else lynx -dump -stdin (UTF-8), else the
+ *                            internal tag stripper, which "internal" also
+ *                            asks for; "mailcap": the first text/html
+ *                            copiousoutput entry of ~/.mailcap or
+ *                            /etc/mailcap)
+ *   url_command = xdg-open   (the URL list's Enter runs it with the URL as
+ *                            its last argument, without a shell; default
+ *                            none: the URL is shown on the message line)
  *
  *   [account NAME]
  *   driver = imap
@@ -132,6 +150,21 @@ struct config_account {
 	int			 line;		/* where the section starts */
 };
 
+/* Most words an html_command / url_command and pager_headers may have. */
+#define CONFIG_ARGV_MAX		64
+#define CONFIG_HEADERS_MAX	32
+
+/* The pager's [general] settings (issue 5). */
+struct config_pager {
+	char			**headers;	/* pager_headers; NULL: the default */
+	size_t			  nheaders;
+	bool			  prefer_html;
+	char			**html_argv;	/* NULL-terminated; NULL: auto */
+	bool			  html_internal; /* html_command = internal */
+	bool			  html_mailcap;	/* html_command = mailcap */
+	char			**url_argv;	/* NULL-terminated; NULL: none */
+};
+
 struct config {
 	char			*path;
 	char			*log_file;
@@ -141,6 +174,7 @@ struct config {
 	size_t			 naccounts;
 	struct config_proxy	*proxies;
 	size_t			 nproxies;
+	struct config_pager	 pager;
 };
 
 /* Parse a file; NULL with "path:line: message" in the error on failure. */
@@ -159,6 +193,17 @@ const struct config_account *config_account_find(const struct config *,
  */
 char		*config_account_password(const struct config_account *,
 		     struct error *);
+/*
+ * Split a command line into words as a shell would split it, without any
+ * expansion: blanks separate words, '...' quotes literally, "..." quotes
+ * with \\ \" \$ \` escapes, a backslash outside quotes escapes the next
+ * character.  *argv gets a NULL-terminated array (free with
+ * config_argv_free); -1 with *why set (English) for an unbalanced quote,
+ * no word, or more than CONFIG_ARGV_MAX words.
+ */
+int		 config_argv_split(const char *s, char ***argv,
+		     const char **why);
+void		 config_argv_free(char **argv);
 /* The default config path: $XDG_CONFIG_HOME/petrel/config. */
 char		*config_default_path(void);
 

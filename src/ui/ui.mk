@@ -2,6 +2,11 @@
 noinst_LIBRARIES += src/ui/libui.a
 src_ui_libui_a_SOURCES = \
 	src/ui/ui.c src/ui/ui.h src/ui/ui_i18n.h src/ui/ui_internal.h \
+	src/ui/ui_attach.c \
+	src/ui/ui_attach_mailcap.c src/ui/ui_attach_mailcap.h \
+	src/ui/ui_attach_name.c src/ui/ui_attach_name.h \
+	src/ui/ui_attach_save.c \
+	src/ui/ui_attach_view.c \
 	src/ui/ui_date.c src/ui/ui_date.h \
 	src/ui/ui_draw.c \
 	src/ui/ui_folder_ops.c \
@@ -13,6 +18,12 @@ src_ui_libui_a_SOURCES = \
 	src/ui/ui_keys.c \
 	src/ui/ui_ops.c \
 	src/ui/ui_pager.c \
+	src/ui/ui_pager_addr.c src/ui/ui_pager_addr.h \
+	src/ui/ui_pager_body.c src/ui/ui_pager_body.h \
+	src/ui/ui_pager_cmd.c src/ui/ui_pager_cmd.h \
+	src/ui/ui_pager_doc.c \
+	src/ui/ui_pager_text.c src/ui/ui_pager_text.h \
+	src/ui/ui_pager_url.c \
 	src/ui/ui_path.c src/ui/ui_path.h \
 	src/ui/ui_pattern.c src/ui/ui_pattern.h \
 	src/ui/ui_picker.c \
@@ -92,4 +103,51 @@ FUZZ_TARGETS += tests/fuzz/fuzz_ui_pattern
 tests_fuzz_fuzz_ui_pattern_SOURCES = tests/fuzz/fuzz_ui_pattern.c
 tests_fuzz_fuzz_ui_pattern_LDADD = src/ui/libui.a src/util/libutil.a
 tests_fuzz_fuzz_ui_pattern_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+endif
+
+# Issue 5: the pager's text work (flowed, quotes, URLs, search), safe
+# attachment names and mailcap, spoofed display names, the part chosen and
+# its text, bounded outside programs, the pager's config keys.
+check_PROGRAMS += tests/unit/test_ui_pager_text
+TESTS += tests/unit/test_ui_pager_text
+tests_unit_test_ui_pager_text_SOURCES = tests/unit/test_ui_pager_text.c
+tests_unit_test_ui_pager_text_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ui_pager_text_LDADD = src/ui/libui.a src/util/libutil.a \
+	$(TEST_LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/test_ui_attach
+TESTS += tests/unit/test_ui_attach
+tests_unit_test_ui_attach_SOURCES = tests/unit/test_ui_attach.c
+tests_unit_test_ui_attach_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ui_attach_LDADD = src/ui/libui.a src/mime/libmime.a \
+	src/util/libutil.a $(LTLIBICONV) $(TEST_LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/test_ui_pager_addr
+TESTS += tests/unit/test_ui_pager_addr
+tests_unit_test_ui_pager_addr_SOURCES = tests/unit/test_ui_pager_addr.c
+tests_unit_test_ui_pager_addr_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ui_pager_addr_LDADD = src/ui/libui.a src/mime/libmime.a \
+	src/util/libutil.a $(LTLIBICONV) $(TEST_LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/test_ui_pager_body
+TESTS += tests/unit/test_ui_pager_body
+tests_unit_test_ui_pager_body_SOURCES = tests/unit/test_ui_pager_body.c
+tests_unit_test_ui_pager_body_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ui_pager_body_LDADD = src/ui/libui.a src/core/libcore.a \
+	src/mime/libmime.a src/util/libutil.a $(LTLIBICONV) $(INIH_LIBS) \
+	$(TEST_LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/test_ui_keymap_views
+TESTS += tests/unit/test_ui_keymap_views
+tests_unit_test_ui_keymap_views_SOURCES = tests/unit/test_ui_keymap_views.c
+tests_unit_test_ui_keymap_views_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ui_keymap_views_LDADD = src/ui/libui.a $(TEST_LDADD) \
+	-lpthread
+
+if ENABLE_FUZZING
+FUZZ_TARGETS += tests/fuzz/fuzz_ui_pager
+tests_fuzz_fuzz_ui_pager_SOURCES = tests/fuzz/fuzz_ui_pager.c
+tests_fuzz_fuzz_ui_pager_LDADD = src/ui/libui.a src/mime/libmime.a \
+	src/util/libutil.a $(LTLIBICONV)
+tests_fuzz_fuzz_ui_pager_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif

@@ -19,6 +19,7 @@
 #include "ui/ui_date.h"
 #include "ui/ui_i18n.h"
 #include "ui/ui_internal.h"
+#include "ui/ui_pager_addr.h"
 #include "ui/ui_tree.h"
 #include "util/sanitize.h"
 #include "util/xmalloc.h"
@@ -280,7 +281,7 @@ ui_index_draw_row(struct ui *ui, int y, size_t row,
     const struct cache_msg *m, attr_t attr, time_t now)
 {
 	char	 flags[UI_INDEX_FLAGS_W + 1], date[UI_DATE_MAX];
-	char	*from, *subject;
+	char	*from, *subject, *raw;
 	int	 x = ui->list_x, w = ui->cols - ui->list_x, fw;
 
 	if (m->folder_id == 0) {
@@ -289,8 +290,10 @@ ui_index_draw_row(struct ui *ui, int y, size_t row,
 	}
 	ui_index_flags(&ui->index, m, flags);
 	ui_date_format(m->date, now, date, sizeof date);
-	from = sanitize_line_dup(m->from_name != NULL && *m->from_name != '\0' ?
-	    m->from_name : m->from_addr != NULL ? m->from_addr : "");
+	/* A name holding another address shows both, marked. */
+	raw = ui_pager_addr_from(m->from_name, m->from_addr);
+	from = sanitize_line_dup(raw);
+	free(raw);
 	subject = ui_index_subject(ui, row, m);
 	if (!(m->flags & CACHE_FLAG_SEEN))
 		attr |= A_BOLD;

@@ -17,6 +17,7 @@
 
 #include "cache/cache.h"
 #include "core/config.h"
+#include "mime/part.h"
 #include "core/worker.h"
 #include "ui/ui_idset.h"
 #include "ui/ui_keymap.h"
@@ -111,24 +112,92 @@ struct ui_index {
 	struct ui_idset		 tags;
 };
 
-/* A wrapped line of the pager text: a slice of ui_pager.text. */
-struct ui_line {
-	size_t	 off;
-	size_t	 len;
+/* What a wrapped pager line is, for its colour. */
+enum ui_line_kind {
+	UI_LINE_BODY,
+	UI_LINE_HEADER,
+	UI_LINE_WARN		/* a header with a spoofed address */
 };
 
-struct ui_pager {
-	int64_t		 msg_id;
-	int64_t		 folder_id;
-	int64_t		 position;	/* 0-based row in the list */
-	bool		 loading;	/* body asked of the worker */
-	struct buf	 text;		/* sanitised headers + body */
+/*
+ * A wrapped line of a pager document: a slice of its text.  A wrapped
+ * continuation of a quoted line shows its logical line's quote marks
+ * first (pre bytes at pre_off).  32-bit offsets: the text is capped far
+ * below 4 GiB (UI_PAGER_MAX).
+ */
+struct ui_line {
+	uint32_t off;
+	uint32_t len;
+	uint32_t pre_off;
+	uint16_t pre;
+	uint8_t	 quote;		/* quote level, 0: none */
+	uint8_t	 kind;		/* enum ui_line_kind */
+};
+
+/* Text shown by the pager: a message, a part, a command's output. */
+struct ui_pager_doc {
+	struct buf	 text;		/* sanitised, tabs expanded */
 	size_t		 header_len;	/* the headers' part of text */
+	size_t		*warn;		/* offsets of UI_LINE_WARN lines */
+	size_t		 nwarn;
 	struct ui_line	*lines;
 	size_t		 nlines;
 	size_t		 alines;
-	int		 wrap_width;
+	int		 wrap_width;	/* 0: wrap again */
 	int64_t		 top;
+	size_t		 match_off;	/* the search match shown */
+	size_t		 match_len;	/* 0: none */
+};
+
+/* What the pager shows. */
+enum ui_pager_view {
+	UI_PAGER_MESSAGE,	/* the message's headers and text */
+	UI_PAGER_URLS,		/* the URL list (u) */
+	UI_PAGER_ATTACH,	/* the part tree (v) */
+	UI_PAGER_PART		/* a part, or a command's output */
+};
+
+/* The URL list of the document shown. */
+struct ui_pager_urls {
+	char		**v;		/* sanitised URLs */
+	size_t		  n;
+	struct ui_scroll  sc;
+	enum ui_pager_view back;	/* the view it came from */
+};
+
+/* The attachment list: rows are the part tree's parts. */
+struct ui_attach {
+	struct ui_scroll  sc;
+	size_t		 *rows;		/* part indexes shown */
+	size_t		 *sizes;	/* decoded size of each part */
+	size_t		  n;
+	size_t		  part;		/* the part a prompt is about */
+	bool		  all;		/* S: save every attachment */
+	char		 *path;		/* overwrite prompt: the file */
+};
+
+struct ui_pager {
+	int64_t			 msg_id;
+	int64_t			 folder_id;
+	int64_t			 position;	/* 0-based row in the list */
+	bool			 loading;	/* body asked of the worker */
+	char			*raw;		/* the message, or NULL */
+	size_t			 raw_len;
+	struct mime_tree	 tree;		/* parts of raw */
+	size_t			 shown_part;	/* MIME_PART_NONE: none */
+	char			*body;		/* display text of that part */
+	size_t			 body_len;	/* (sanitised, tabs expanded) */
+	char			*body_note;	/* how it was made, or NULL */
+	char			*spoof;		/* spoof warning, or NULL */
+	struct ui_pager_doc	 doc;		/* the message */
+	struct ui_pager_doc	 part;		/* UI_PAGER_PART's text */
+	enum ui_pager_view	 view;
+	struct ui_pager_urls	 urls;
+	struct ui_attach	 attach;
+	/* Kept from one message to the next. */
+	bool			 full_headers;
+	char			 search[256];	/* last search, or "" */
+	char			 save_dir[4096]; /* last directory saved to */
 };
 
 enum ui_prompt_kind {
@@ -143,7 +212,12 @@ enum ui_prompt_kind {
 	UI_CONFIRM_OVERWRITE,
 	UI_CONFIRM_FOLDER_DELETE,
 	UI_CONFIRM_PIN,			/* pin account's cert_fp */
-	UI_MENU_SORT			/* one key: d/f/s/z/t */
+	UI_MENU_SORT,			/* one key: d/f/s/z/t */
+	/* The pager's (ui_pager_prompt_answered takes them). */
+	UI_PROMPT_SEARCH,
+	UI_PROMPT_ATTACH_DIR,		/* s / S: the directory */
+	UI_PROMPT_PIPE,			/* |: the command */
+	UI_CONFIRM_ATTACH_OVERWRITE	/* one key: y/n */
 };
 
 /* A question on the message line; keys go to it while active. */
@@ -230,9 +304,16 @@ struct ui {
 	int			 list_x;
 };
 
-/* Colour pairs (used only when the terminal has colours). */
+/*
+ * Colour pairs (used only when the terminal has colours).  The quote
+ * pairs are set up by the pager (ui_pager_colors) on the background the
+ * heading pair has.
+ */
 #define UI_PAIR_HEADING	1
 #define UI_PAIR_ERROR	2
+#define UI_PAIR_QUOTE1	3	/* quote levels 1, 2, 3, then again */
+#define UI_PAIR_QUOTE2	4
+#define UI_PAIR_QUOTE3	5
 
 /* ui.c */
 void	 ui_layout(struct ui *);
@@ -338,7 +419,7 @@ void	 ui_save_start(struct ui *, int64_t msg_id, const char *path,
 void	 ui_save_body_ready(struct ui *, int64_t msg_id);
 void	 ui_save_fini(struct ui_save *);
 
-/* ui_pager.c */
+/* ui_pager.c: the message in the pager, and the pager's keys */
 void	 ui_pager_open(struct ui *, const struct cache_msg *, int64_t pos);
 void	 ui_pager_close(struct ui_pager *);
 void	 ui_pager_body_ready(struct ui *, int64_t msg_id);
@@ -347,6 +428,55 @@ void	 ui_pager_scroll(struct ui *, int64_t lines);
 void	 ui_pager_page(struct ui *, int pages);
 void	 ui_pager_edge(struct ui *, bool end);
 void	 ui_pager_step(struct ui *, int delta);
+/* A key in the pager, before ui_keys.c's: true if it was taken. */
+bool	 ui_pager_key(struct ui *, int key);
+/* The answer to one of the pager's prompts (UI_PROMPT_SEARCH...). */
+void	 ui_pager_prompt_answered(struct ui *, enum ui_prompt_kind,
+	     const char *text);
+/* y to UI_CONFIRM_ATTACH_OVERWRITE. */
+void	 ui_pager_prompt_confirmed(struct ui *, enum ui_prompt_kind);
+/* Sanitised, tab-expanded copy of untrusted text (new string). */
+char	*ui_pager_clean(const char *s, size_t len, size_t *outlen);
+/* Show text in the part view, under a title line (both untrusted). */
+void	 ui_pager_show_part(struct ui *, const char *title, const char *text,
+	     size_t len);
+
+/* ui_pager_doc.c: wrapping, drawing, scrolling and searching a doc */
+void	 ui_pager_doc_init(struct ui_pager_doc *);
+void	 ui_pager_doc_fini(struct ui_pager_doc *);
+void	 ui_pager_doc_reset(struct ui_pager_doc *);
+void	 ui_pager_doc_draw(struct ui *, struct ui_pager_doc *, int y0,
+	     int height);
+void	 ui_pager_doc_scroll(struct ui *, struct ui_pager_doc *,
+	     int64_t lines, int height);
+void	 ui_pager_doc_search(struct ui *, struct ui_pager_doc *,
+	     const char *needle, bool next, int height);
+void	 ui_pager_colors(struct ui *);
+
+/* ui_pager_url.c: the URL list */
+void	 ui_pager_urls_open(struct ui *, const struct ui_pager_doc *);
+void	 ui_pager_urls_fini(struct ui_pager_urls *);
+void	 ui_pager_urls_key(struct ui *, enum ui_action);
+void	 ui_pager_urls_draw(struct ui *);
+
+/* ui_attach.c: the attachment list */
+void	 ui_attach_open(struct ui *);
+void	 ui_attach_fini(struct ui_attach *);
+void	 ui_attach_key(struct ui *, enum ui_action);
+void	 ui_attach_draw(struct ui *);
+void	 ui_attach_prompt_answered(struct ui *, enum ui_prompt_kind,
+	     const char *text);
+/* "1.2 image/png, 12 kB, name.png" (untrusted: sanitise to draw). */
+char	*ui_attach_describe(const struct mime_tree *, size_t i);
+
+/* ui_attach_save.c: saving parts to a directory */
+void	 ui_attach_save_ask(struct ui *, size_t part, bool all);
+void	 ui_attach_save_dir(struct ui *, const char *dir);
+void	 ui_attach_overwrite(struct ui *);
+
+/* ui_attach_view.c: viewing a part, mailcap viewers, piping */
+void	 ui_attach_view(struct ui *, size_t part, bool mailcap);
+void	 ui_attach_pipe(struct ui *, const char *command);
 
 /* ui_status.c */
 void	 ui_status_draw(struct ui *);

@@ -3,7 +3,9 @@
  *
  * Mutt's keys where a mutt user expects them (N toggle new, F flag, d/u
  * delete/undelete, $ expunge, s save = move, C copy, c change folder, t/T
- * tag, ; tag prefix, l limit, o/O sort, Esc-v collapse).  Pure: curses.h
+ * tag, ; tag prefix, l limit, o/O sort, Esc-v collapse); in the pager h
+ * headers, / and n search, v attachments, and u the URL list (so the
+ * pager's undelete is U).  Pure: curses.h
  * is included for the KEY_* codes only.
  */
 #include <curses.h>
@@ -16,6 +18,8 @@
 #define L	UI_MAP_LIST
 #define F	UI_MAP_FOLDERS
 #define P	UI_MAP_PAGER
+#define A	UI_MAP_ATTACH
+#define U	UI_MAP_URLS
 
 struct ui_binding {
 	unsigned	 maps;
@@ -25,10 +29,10 @@ struct ui_binding {
 
 /* Order matters only for the help: keys are listed in table order. */
 static const struct ui_binding ui_bindings[] = {
-	{ L | F, 'j', UI_ACT_DOWN },
-	{ L | F, KEY_DOWN, UI_ACT_DOWN },
-	{ L | F, 'k', UI_ACT_UP },
-	{ L | F, KEY_UP, UI_ACT_UP },
+	{ L | F | A | U, 'j', UI_ACT_DOWN },
+	{ L | F | A | U, KEY_DOWN, UI_ACT_DOWN },
+	{ L | F | A | U, 'k', UI_ACT_UP },
+	{ L | F | A | U, KEY_UP, UI_ACT_UP },
 	{ P, 'j', UI_ACT_LINE_DOWN },
 	{ P, KEY_DOWN, UI_ACT_LINE_DOWN },
 	{ P, '\r', UI_ACT_LINE_DOWN },
@@ -36,14 +40,14 @@ static const struct ui_binding ui_bindings[] = {
 	{ P, KEY_ENTER, UI_ACT_LINE_DOWN },
 	{ P, 'k', UI_ACT_LINE_UP },
 	{ P, KEY_UP, UI_ACT_LINE_UP },
-	{ L | F | P, ' ', UI_ACT_PAGE_DOWN },
-	{ L | F | P, KEY_NPAGE, UI_ACT_PAGE_DOWN },
-	{ L | F | P, '-', UI_ACT_PAGE_UP },
-	{ L | F | P, KEY_PPAGE, UI_ACT_PAGE_UP },
-	{ L | F | P, 'g', UI_ACT_FIRST },
-	{ L | F | P, KEY_HOME, UI_ACT_FIRST },
-	{ L | F | P, 'G', UI_ACT_LAST },
-	{ L | F | P, KEY_END, UI_ACT_LAST },
+	{ L | F | P | A | U, ' ', UI_ACT_PAGE_DOWN },
+	{ L | F | P | A | U, KEY_NPAGE, UI_ACT_PAGE_DOWN },
+	{ L | F | P | A | U, '-', UI_ACT_PAGE_UP },
+	{ L | F | P | A | U, KEY_PPAGE, UI_ACT_PAGE_UP },
+	{ L | F | P | A | U, 'g', UI_ACT_FIRST },
+	{ L | F | P | A | U, KEY_HOME, UI_ACT_FIRST },
+	{ L | F | P | A | U, 'G', UI_ACT_LAST },
+	{ L | F | P | A | U, KEY_END, UI_ACT_LAST },
 	{ L, '\r', UI_ACT_OPEN },
 	{ L, '\n', UI_ACT_OPEN },
 	{ L, KEY_ENTER, UI_ACT_OPEN },
@@ -52,8 +56,9 @@ static const struct ui_binding ui_bindings[] = {
 	{ F, KEY_ENTER, UI_ACT_OPEN_FOLDER },
 	{ P, 'J', UI_ACT_NEXT_MSG },
 	{ P, 'K', UI_ACT_PREV_MSG },
-	{ P, 'q', UI_ACT_BACK },
-	{ P, 'i', UI_ACT_BACK },
+	{ P | A | U, 'q', UI_ACT_BACK },
+	{ P | A | U, 'i', UI_ACT_BACK },
+	{ A | U, UI_KEY_ESC, UI_ACT_BACK },
 	{ L | F, '\t', UI_ACT_FOCUS },
 	{ L | F, 'c', UI_ACT_CHANGE_FOLDER },
 	{ L | F, 'R', UI_ACT_REFRESH },
@@ -61,7 +66,8 @@ static const struct ui_binding ui_bindings[] = {
 	{ L | P, 'N', UI_ACT_TOGGLE_NEW },
 	{ L | P, 'F', UI_ACT_FLAG },
 	{ L | P, 'd', UI_ACT_DELETE },
-	{ L | P, 'u', UI_ACT_UNDELETE },
+	{ L, 'u', UI_ACT_UNDELETE },
+	{ P, 'U', UI_ACT_UNDELETE },
 	{ L | F, '$', UI_ACT_EXPUNGE },
 	{ L | P, 's', UI_ACT_MOVE },
 	{ L | P, 'C', UI_ACT_COPY },
@@ -82,7 +88,23 @@ static const struct ui_binding ui_bindings[] = {
 	{ L | F, UI_KEY_META('r'), UI_ACT_FOLDER_RENAME },
 	{ F, 'D', UI_ACT_FOLDER_DELETE },
 	{ L | F, UI_KEY_META('d'), UI_ACT_FOLDER_DELETE },
-	{ L | F | P, '?', UI_ACT_HELP },
+	{ P, 'h', UI_ACT_HEADERS },
+	{ P, '/', UI_ACT_SEARCH },
+	{ P, 'n', UI_ACT_SEARCH_NEXT },
+	{ P, 'u', UI_ACT_URLS },
+	{ P, 'v', UI_ACT_ATTACH },
+	{ A, 'v', UI_ACT_BACK },
+	{ A, '\r', UI_ACT_VIEW_PART },
+	{ A, '\n', UI_ACT_VIEW_PART },
+	{ A, KEY_ENTER, UI_ACT_VIEW_PART },
+	{ A, 'm', UI_ACT_MAILCAP },
+	{ A, 's', UI_ACT_SAVE_PART },
+	{ A, 'S', UI_ACT_SAVE_ALL },
+	{ A, '|', UI_ACT_PIPE },
+	{ U, '\r', UI_ACT_OPEN_URL },
+	{ U, '\n', UI_ACT_OPEN_URL },
+	{ U, KEY_ENTER, UI_ACT_OPEN_URL },
+	{ L | F | P | A | U, '?', UI_ACT_HELP },
 	{ L | F, 'q', UI_ACT_QUIT },
 };
 #define UI_NBINDINGS	(sizeof ui_bindings / sizeof ui_bindings[0])
@@ -104,7 +126,7 @@ static const struct {
 	{ UI_ACT_OPEN_FOLDER, N_("open the folder") },
 	{ UI_ACT_NEXT_MSG, N_("next message") },
 	{ UI_ACT_PREV_MSG, N_("previous message") },
-	{ UI_ACT_BACK, N_("back to the message list") },
+	{ UI_ACT_BACK, N_("back: to the list, or from a list to the message") },
 	{ UI_ACT_FOCUS, N_("switch between the folder pane and the list") },
 	{ UI_ACT_CHANGE_FOLDER, N_("change folder (picker)") },
 	{ UI_ACT_REFRESH, N_("synchronise the folder now") },
@@ -128,6 +150,17 @@ static const struct {
 	{ UI_ACT_FOLDER_CREATE, N_("create a folder") },
 	{ UI_ACT_FOLDER_RENAME, N_("rename the folder") },
 	{ UI_ACT_FOLDER_DELETE, N_("delete the folder (asks first)") },
+	{ UI_ACT_HEADERS, N_("show all headers / the chosen ones") },
+	{ UI_ACT_SEARCH, N_("search the message (lower case: any case)") },
+	{ UI_ACT_SEARCH_NEXT, N_("next match (wraps around)") },
+	{ UI_ACT_URLS, N_("list the URLs of the message") },
+	{ UI_ACT_ATTACH, N_("list the parts and attachments") },
+	{ UI_ACT_VIEW_PART, N_("view the part (text here, else mailcap)") },
+	{ UI_ACT_MAILCAP, N_("open the part with its mailcap viewer") },
+	{ UI_ACT_SAVE_PART, N_("save the part to a directory") },
+	{ UI_ACT_SAVE_ALL, N_("save every attachment to a directory") },
+	{ UI_ACT_PIPE, N_("pipe the part to a command, show its output") },
+	{ UI_ACT_OPEN_URL, N_("open the URL (url_command), else show it") },
 	{ UI_ACT_HELP, N_("this help") },
 	{ UI_ACT_QUIT, N_("quit petrel") },
 };
@@ -258,6 +291,34 @@ ui_keymap_help_map(unsigned map, bool full, struct ui_help_line *lines,
 	}
 }
 
+/* A sub-list's section: its actions other than moving and help. */
+static void
+ui_keymap_help_own(unsigned map, struct ui_help_line *lines, size_t max,
+    size_t *n)
+{
+	char	keys[48];
+	size_t	i;
+
+	for (i = 0; i < UI_NACTIONS; i++) {
+		switch (ui_actions[i].action) {
+		case UI_ACT_DOWN:
+		case UI_ACT_UP:
+		case UI_ACT_PAGE_DOWN:
+		case UI_ACT_PAGE_UP:
+		case UI_ACT_FIRST:
+		case UI_ACT_LAST:
+		case UI_ACT_HELP:
+			continue;
+		default:
+			break;
+		}
+		ui_keymap_keys(map, ui_actions[i].action, keys, sizeof keys);
+		if (keys[0] != '\0')
+			ui_keymap_help_add(lines, max, n, keys,
+			    ui_actions[i].what);
+	}
+}
+
 /* The whole help (see ui_keymap.h). */
 size_t
 ui_keymap_help(struct ui_help_line *lines, size_t max)
@@ -270,8 +331,14 @@ ui_keymap_help(struct ui_help_line *lines, size_t max)
 	    N_("Folder pane (other keys as in the list)"));
 	ui_keymap_help_map(UI_MAP_FOLDERS, false, lines, max, &n);
 	ui_keymap_help_add(lines, max, &n, NULL,
-	    N_("Pager (N F d u s C > ; ? as in the list)"));
+	    N_("Pager (N F d s C > ; ? as in the list)"));
 	ui_keymap_help_map(UI_MAP_PAGER, false, lines, max, &n);
+	ui_keymap_help_add(lines, max, &n, NULL,
+	    N_("Attachments, from the pager's v (moving as in the list)"));
+	ui_keymap_help_own(UI_MAP_ATTACH, lines, max, &n);
+	ui_keymap_help_add(lines, max, &n, NULL,
+	    N_("URLs, from the pager's u (moving as in the list)"));
+	ui_keymap_help_own(UI_MAP_URLS, lines, max, &n);
 	ui_keymap_help_add(lines, max, &n, NULL,
 	    N_("Prompts and the folder picker"));
 	for (i = 0; i < sizeof ui_help_prompts / sizeof ui_help_prompts[0];

@@ -22,6 +22,8 @@
 #define UI_MAP_LIST	0x1u
 #define UI_MAP_FOLDERS	0x2u
 #define UI_MAP_PAGER	0x4u
+#define UI_MAP_ATTACH	0x8u	/* the pager's list of parts (v) */
+#define UI_MAP_URLS	0x10u	/* the pager's list of URLs (u) */
 
 enum ui_action {
 	UI_ACT_NONE = 0,
@@ -61,6 +63,17 @@ enum ui_action {
 	UI_ACT_FOLDER_CREATE,
 	UI_ACT_FOLDER_RENAME,
 	UI_ACT_FOLDER_DELETE,
+	UI_ACT_HEADERS,
+	UI_ACT_SEARCH,
+	UI_ACT_SEARCH_NEXT,
+	UI_ACT_URLS,
+	UI_ACT_ATTACH,
+	UI_ACT_VIEW_PART,
+	UI_ACT_MAILCAP,
+	UI_ACT_SAVE_PART,
+	UI_ACT_SAVE_ALL,
+	UI_ACT_PIPE,
+	UI_ACT_OPEN_URL,
 	UI_ACT_HELP,
 	UI_ACT_QUIT
 };
@@ -81,7 +94,8 @@ void		 ui_keymap_keys(unsigned map, enum ui_action, char *out,
 		     size_t size);
 /*
  * The help screen's lines: the list's keys, then the folder pane's and the
- * pager's where they differ, then prompts and the picker.  Fills at most
+ * pager's where they differ, the attachment list's and the URL list's,
+ * then prompts and the picker.  Fills at most
  * max lines; returns how many there are in all.
  */
 size_t		 ui_keymap_help(struct ui_help_line *lines, size_t max);

@@ -250,8 +250,14 @@ ui_keys_index(struct ui *ui, int key)
 static void
 ui_keys_pager(struct ui *ui, int key)
 {
-	enum ui_action	a = ui_keymap_lookup(UI_MAP_PAGER, key);
+	enum ui_action	a;
 
+	/* The pager's own views and keys first (ui_pager.c). */
+	if (ui_pager_key(ui, key)) {
+		ui->tag_prefix = false;
+		return;
+	}
+	a = ui_keymap_lookup(UI_MAP_PAGER, key);
 	if (ui_keys_common(ui, a))
 		return;
 	ui->tag_prefix = false;

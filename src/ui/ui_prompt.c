@@ -41,7 +41,7 @@ ui_prompt_one_key(enum ui_prompt_kind kind)
 {
 	return kind == UI_CONFIRM_EXPUNGE || kind == UI_CONFIRM_OVERWRITE ||
 	    kind == UI_CONFIRM_FOLDER_DELETE || kind == UI_CONFIRM_PIN ||
-	    kind == UI_MENU_SORT;
+	    kind == UI_MENU_SORT || kind == UI_CONFIRM_ATTACH_OVERWRITE;
 }
 
 /*
@@ -113,6 +113,9 @@ ui_prompt_confirmed(struct ui *ui, struct ui_prompt *p)
 	case UI_CONFIRM_PIN:
 		ui_prompt_pin(ui, p->account);
 		break;
+	case UI_CONFIRM_ATTACH_OVERWRITE:
+		ui_pager_prompt_confirmed(ui, p->kind);
+		break;
 	default:
 		break;
 	}
@@ -144,6 +147,11 @@ ui_prompt_answered(struct ui *ui, struct ui_prompt *p, const char *text)
 			ui->accounts[p->account].pw_sent = true;
 			ui_submit_text(ui, p->account, WORKER_PASSWORD, 0, text);
 		}
+		break;
+	case UI_PROMPT_SEARCH:
+	case UI_PROMPT_ATTACH_DIR:
+	case UI_PROMPT_PIPE:
+		ui_pager_prompt_answered(ui, p->kind, text);
 		break;
 	default:
 		break;
