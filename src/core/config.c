@@ -20,6 +20,7 @@
 
 #include "core/config.h"
 #include "core/config_impl.h"
+#include "mime/mime.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
 
@@ -316,6 +317,12 @@ config_pager_key(struct config_reader *r, const char *key, const char *v)
 		return config_pager_command(r, &p->html_argv, key, v);
 	if (strcmp(key, "url_command") == 0)
 		return config_pager_command(r, &p->url_argv, key, v);
+	if (strcmp(key, "charset_fallback") == 0) {
+		if (!mime_charset_known(v))
+			return config_fail(r, "charset_fallback: unknown "
+			    "charset '%s'", v);
+		return config_set_str(r, &p->charset_fallback, key, v);
+	}
 	return -1;
 }
 
@@ -645,6 +652,7 @@ config_free(struct config *cfg)
 	config_net_proxies_free(cfg);
 	config_argv_free(cfg->pager.headers);
 	config_argv_free(cfg->pager.html_argv);
+	free(cfg->pager.charset_fallback);
 	config_argv_free(cfg->pager.url_argv);
 	free(cfg->default_proxy);
 	free(cfg->path);

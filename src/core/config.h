@@ -22,6 +22,9 @@
  *                            asks for; "mailcap": the first text/html
  *                            copiousoutput entry of ~/.mailcap or
  *                            /etc/mailcap)
+ *   charset_fallback = windows-1252
+ *                            (body text with no charset label that is not
+ *                            valid UTF-8 is read in this charset)
  *   url_command = xdg-open   (the URL list's Enter runs it with the URL as
  *                            its last argument, without a shell; default
  *                            none: the URL is shown on the message line)
@@ -163,6 +166,8 @@ struct config_pager {
 	bool			  html_internal; /* html_command = internal */
 	bool			  html_mailcap;	/* html_command = mailcap */
 	char			**url_argv;	/* NULL-terminated; NULL: none */
+	char			 *charset_fallback; /* unlabelled 8-bit text;
+						     NULL: windows-1252 */
 };
 
 struct config {

@@ -7,8 +7,8 @@ check_PROGRAMS += tests/unit/test_config_pin
 TESTS += tests/unit/test_config_pin
 tests_unit_test_config_pin_SOURCES = tests/unit/test_config_pin.c
 tests_unit_test_config_pin_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_config_pin_LDADD = src/core/libcore.a src/util/libutil.a \
-	$(TEST_LDADD) -lpthread
+tests_unit_test_config_pin_LDADD = src/core/libcore.a src/mime/libmime.a src/util/libutil.a \
+	$(TEST_LDADD) -lpthread $(LTLIBICONV)
 
 check_PROGRAMS += tests/unit/test_worker_secret
 TESTS += tests/unit/test_worker_secret

@@ -15,13 +15,13 @@ check_PROGRAMS += tests/unit/test_config
 TESTS += tests/unit/test_config
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
 tests_unit_test_config_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_config_LDADD = src/core/libcore.a src/util/libutil.a \
-	$(INIH_LIBS) $(TEST_LDADD) -lpthread
+tests_unit_test_config_LDADD = src/core/libcore.a src/mime/libmime.a src/util/libutil.a \
+	$(INIH_LIBS) $(TEST_LDADD) -lpthread $(LTLIBICONV)
 
 if ENABLE_FUZZING
 FUZZ_TARGETS += tests/fuzz/fuzz_config
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c
-tests_fuzz_fuzz_config_LDADD = src/core/libcore.a src/util/libutil.a \
-	$(INIH_LIBS) -lpthread
+tests_fuzz_fuzz_config_LDADD = src/core/libcore.a src/mime/libmime.a src/util/libutil.a \
+	$(INIH_LIBS) -lpthread $(LTLIBICONV)
 tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif

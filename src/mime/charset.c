@@ -345,16 +345,49 @@ mime_charset_convert(const char *cs, size_t cslen, const char *in, size_t len,
 	return mime_charset_via(target, in, len, out);
 }
 
+/* Unlabelled text: UTF-8 if valid, else the fallback charset. */
+static int
+mime_charset_unlabelled(const char *fallback, const char *in, size_t len,
+    struct buf *out)
+{
+	int	r;
+
+	if (fallback == NULL || mime_utf8_valid(in, len))
+		return mime_charset_guess(in, len, out);
+	r = mime_charset_convert(fallback, strlen(fallback), in, len, out);
+	return r == MIME_CHARSET_UNKNOWN ? mime_charset_guess(in, len, out) : r;
+}
+
+/* Whether a charset label can be read (a probe conversion of nothing). */
+bool
+mime_charset_known(const char *charset)
+{
+	struct buf	 b = BUF_INITIALIZER(16);
+	int		 r;
+
+	r = mime_charset_convert(charset, strlen(charset), "a", 1, &b);
+	buf_fini(&b);
+	return r != MIME_CHARSET_UNKNOWN;
+}
+
 /* Public entry: unknown charsets read as ASCII, other bytes as U+FFFD. */
 int
 mime_charset_to_utf8(const char *charset, const char *in, size_t len,
     struct buf *out)
 {
+	return mime_charset_to_utf8_or(charset, NULL, in, len, out);
+}
+
+/* The same with the user's fallback for unlabelled text. */
+int
+mime_charset_to_utf8_or(const char *charset, const char *fallback,
+    const char *in, size_t len, struct buf *out)
+{
 	size_t	i, run = 0;
 	int	r;
 
 	if (charset == NULL)
-		return mime_charset_guess(in, len, out);
+		return mime_charset_unlabelled(fallback, in, len, out);
 	r = mime_charset_convert(charset, strlen(charset), in, len, out);
 	if (r != MIME_CHARSET_UNKNOWN)
 		return r;

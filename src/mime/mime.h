@@ -9,6 +9,7 @@
 #ifndef PETREL_MIME_H
 #define PETREL_MIME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,14 @@ char	*mime_rfc2047_decode(const char *s, size_t len);
  */
 int	 mime_charset_to_utf8(const char *charset, const char *in, size_t len,
 	     struct buf *out);
+/*
+ * The same, but text with no label that is not valid UTF-8 is read as
+ * fallback (the user's charset_fallback; NULL or unknown: windows-1252).
+ */
+int	 mime_charset_to_utf8_or(const char *charset, const char *fallback,
+	     const char *in, size_t len, struct buf *out);
+/* Whether iconv (or petrel's aliases) can read this charset label. */
+bool	 mime_charset_known(const char *charset);
 
 /* Append the decoded form of base64 / quoted-printable text to out. */
 int	 mime_base64_decode(const char *in, size_t len, struct buf *out);

@@ -20,6 +20,6 @@ tests_unit_test_http_LDADD = src/net/libhttp.a src/net/libstream.a \
 # real proxies and servers (tests/integration/http.sh); not a test.
 check_PROGRAMS += tests/unit/http_probe
 tests_unit_http_probe_SOURCES = tests/unit/http_probe.c
-tests_unit_http_probe_LDADD = src/net/libhttp.a src/core/libcore.a \
+tests_unit_http_probe_LDADD = src/net/libhttp.a src/core/libcore.a src/mime/libmime.a \
 	src/net/libstream.a src/util/libutil.a $(CURL_LIBS) $(OPENSSL_LIBS) \
-	$(INIH_LIBS) -lpthread
+	$(INIH_LIBS) -lpthread $(LTLIBICONV)

@@ -52,6 +52,6 @@ TESTS += tests/unit/test_stream_endpoint
 tests_unit_test_stream_endpoint_SOURCES = tests/unit/test_stream_endpoint.c \
 	src/core/endpoint.c
 tests_unit_test_stream_endpoint_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_stream_endpoint_LDADD = src/core/libcore.a \
+tests_unit_test_stream_endpoint_LDADD = src/core/libcore.a src/mime/libmime.a \
 	src/net/libstream.a src/util/libutil.a $(INIH_LIBS) $(OPENSSL_LIBS) \
-	$(TEST_LDADD) -lpthread
+	$(TEST_LDADD) -lpthread $(LTLIBICONV)

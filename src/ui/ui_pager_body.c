@@ -332,8 +332,9 @@ ui_pager_body_text(const struct config_pager *cfg, const struct mime_tree *t,
 		return;
 	p = &t->v[i];
 	mime_part_decode(p, &dec);
-	mime_charset_to_utf8(p->charset[0] != '\0' ? p->charset : NULL,
-	    buf_str(&dec), dec.len, &txt);
+	mime_charset_to_utf8_or(p->charset[0] != '\0' ? p->charset : NULL,
+	    cfg != NULL ? cfg->charset_fallback : NULL, buf_str(&dec),
+	    dec.len, &txt);
 	cut = dec.too_big || txt.too_big;
 	buf_fini(&dec);
 	txt.len = ui_body_lf(txt.data, txt.len);

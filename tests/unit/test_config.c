@@ -14,6 +14,7 @@ static const char good[] =
     "# a comment\n"
     "[general]\n"
     "default_account = work\n"
+    "charset_fallback = koi8-r\n"
     "\n"
     "[account home]\n"
     "host = imap.example.org\n"
@@ -44,6 +45,7 @@ START_TEST(test_good)
 	cfg = config_parse("good.conf", good, &err);
 	ck_assert_msg(cfg != NULL, "%s", err.msg);
 	ck_assert_uint_eq(cfg->naccounts, 2);
+	ck_assert_str_eq(cfg->pager.charset_fallback, "koi8-r");
 	a = config_account_find(cfg, NULL);
 	ck_assert_str_eq(a->name, "work");
 	ck_assert_str_eq(a->port, "10143");
@@ -132,6 +134,8 @@ static const struct {
 	  "leave_on_server = 0\n",
 	  "t.conf:5: leave_on_server must be yes, no or a number of days "
 	  "(1-36500), not '0'" },
+	{ "[general]\ncharset_fallback = klingon\n",
+	  "t.conf:2: charset_fallback: unknown charset 'klingon'" },
 	{ "[account a]\nhost = h\nuser = u\nleave_on_server = no\n",
 	  "t.conf:1: [account a]: leave_on_server is for driver = pop3" },
 	{ "[account a]\nthis line has no equals sign\n",

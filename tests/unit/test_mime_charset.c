@@ -75,6 +75,37 @@ START_TEST(test_charset_aliases)
 }
 END_TEST
 
+/* Unlabelled text: UTF-8 when valid, else the configured fallback. */
+START_TEST(test_charset_fallback)
+{
+	struct buf	 b = BUF_INITIALIZER(1024);
+
+	/* "caf\xe9" is not UTF-8: windows-1252 by default ... */
+	ck_assert_int_eq(mime_charset_to_utf8_or(NULL, NULL, "caf\xe9", 4,
+	    &b), 0);
+	ck_assert_str_eq(buf_str(&b), "caf\xc3\xa9");
+	/* ... koi8-r when the user says so ("\xe9" is Cyrillic I) ... */
+	buf_reset(&b);
+	ck_assert_int_eq(mime_charset_to_utf8_or(NULL, "koi8-r", "caf\xe9", 4,
+	    &b), 0);
+	ck_assert_str_eq(buf_str(&b), "caf\xd0\x98");
+	/* ... valid UTF-8 stays UTF-8, and a label wins over the fallback. */
+	buf_reset(&b);
+	ck_assert_int_eq(mime_charset_to_utf8_or(NULL, "koi8-r",
+	    "caf\xc3\xa9", 5, &b), 0);
+	ck_assert_str_eq(buf_str(&b), "caf\xc3\xa9");
+	buf_reset(&b);
+	ck_assert_int_eq(mime_charset_to_utf8_or("iso-8859-1", "koi8-r",
+	    "caf\xe9", 4, &b), 0);
+	ck_assert_str_eq(buf_str(&b), "caf\xc3\xa9");
+	buf_fini(&b);
+	ck_assert(mime_charset_known("koi8-r"));
+	ck_assert(mime_charset_known("latin1"));
+	ck_assert(!mime_charset_known("no-such-charset"));
+	ck_assert(!mime_charset_known("utf-8//TRANSLIT"));
+}
+END_TEST
+
 START_TEST(test_charset_invalid_keeps_rest)
 {
 	static const struct cs_case	cases[] = {
@@ -105,6 +136,7 @@ main(void)
 
 	tcase_add_test(tc, test_charset_aliases);
 	tcase_add_test(tc, test_charset_invalid_keeps_rest);
+	tcase_add_test(tc, test_charset_fallback);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
