@@ -128,32 +128,6 @@ ui_attach_current(const struct ui *ui)
 	return a->rows[a->sc.cursor];
 }
 
-/* Movement keys of the list; false if a is not one. */
-static bool
-ui_attach_move(struct ui_attach *a, enum ui_action act)
-{
-	switch (act) {
-	case UI_ACT_DOWN:
-		ui_scroll_move(&a->sc, 1);
-		break;
-	case UI_ACT_UP:
-		ui_scroll_move(&a->sc, -1);
-		break;
-	case UI_ACT_PAGE_DOWN:
-	case UI_ACT_PAGE_UP:
-		ui_scroll_page(&a->sc, act == UI_ACT_PAGE_DOWN ? 1 : -1);
-		break;
-	case UI_ACT_FIRST:
-		ui_scroll_first(&a->sc);
-		break;
-	case UI_ACT_LAST:
-		ui_scroll_last(&a->sc);
-		break;
-	default:
-		return false;
-	}
-	return true;
-}
 
 /* A key's action in the part list. */
 void
@@ -162,7 +136,7 @@ ui_attach_key(struct ui *ui, enum ui_action act)
 	struct ui_attach	*a = &ui->pager.attach;
 	size_t			 cur = ui_attach_current(ui);
 
-	if (ui_attach_move(a, act))
+	if (ui_keys_scroll(&a->sc, act))
 		return;
 	switch (act) {
 	case UI_ACT_VIEW_PART:

@@ -326,6 +326,8 @@ void	 ui_submit_text(struct ui *, size_t account, enum worker_cmd_type,
 
 /* ui_keys.c */
 void	 ui_keys_handle(struct ui *, int key);
+/* A movement key on a scrolled list; false if a is not one. */
+bool	 ui_keys_scroll(struct ui_scroll *, enum ui_action a);
 void	 ui_keys_help(struct ui *);
 
 /* ui_draw.c: draw sanitised UTF-8 into [x, x + width), padding with spaces */

@@ -58,12 +58,10 @@ ui_keys_open(struct ui *ui)
 		ui_pager_open(ui, m, ui->index.sc.cursor);
 }
 
-/* Movement in the message list. */
-static bool
-ui_keys_list_move(struct ui *ui, enum ui_action a)
+/* A movement key on a scrolled list (index, attachments, URLs). */
+bool
+ui_keys_scroll(struct ui_scroll *sc, enum ui_action a)
 {
-	struct ui_scroll	*sc = &ui->index.sc;
-
 	switch (a) {
 	case UI_ACT_DOWN:
 		ui_scroll_move(sc, 1);
@@ -86,6 +84,15 @@ ui_keys_list_move(struct ui *ui, enum ui_action a)
 	default:
 		return false;
 	}
+	return true;
+}
+
+/* Movement in the message list. */
+static bool
+ui_keys_list_move(struct ui *ui, enum ui_action a)
+{
+	if (!ui_keys_scroll(&ui->index.sc, a))
+		return false;
 	ui->index.moved = true;
 	return true;
 }

@@ -100,23 +100,9 @@ ui_pager_urls_key(struct ui *ui, enum ui_action a)
 {
 	struct ui_pager_urls	*u = &ui->pager.urls;
 
+	if (ui_keys_scroll(&u->sc, a))
+		return;
 	switch (a) {
-	case UI_ACT_DOWN:
-		ui_scroll_move(&u->sc, 1);
-		break;
-	case UI_ACT_UP:
-		ui_scroll_move(&u->sc, -1);
-		break;
-	case UI_ACT_PAGE_DOWN:
-	case UI_ACT_PAGE_UP:
-		ui_scroll_page(&u->sc, a == UI_ACT_PAGE_DOWN ? 1 : -1);
-		break;
-	case UI_ACT_FIRST:
-		ui_scroll_first(&u->sc);
-		break;
-	case UI_ACT_LAST:
-		ui_scroll_last(&u->sc);
-		break;
 	case UI_ACT_OPEN_URL:
 		if (u->sc.cursor >= 0 && (size_t)u->sc.cursor < u->n)
 			ui_pager_url_open(ui, u->v[u->sc.cursor]);
