@@ -53,6 +53,10 @@
  *   proxy = NAME | none            (a [proxy NAME] section)
  *   delete = trash | expunge (d moves to the Trash folder, or marks
  *                             \Deleted for an expunge; default trash)
+ *   imap_disable = qresync condstore  (IMAP extensions never to use even
+ *                            when offered: qresync, condstore, compress,
+ *                            idle, move, uidplus, list-status, esearch,
+ *                            literal+, special-use, utf8=accept)
  *   leave_on_server = yes | no | DAYS   (pop3: keep, delete once
  *                             downloaded, or delete DAYS days after)
  *
@@ -144,6 +148,7 @@ struct config_account {
 	char			*oauth2_token_command;
 	char			*proxy_name;	/* as written; NULL: [general] proxy */
 	const struct config_proxy *proxy;	/* resolved; NULL: direct */
+	char			*imap_disable;	/* extensions never used, or NULL */
 	char			*path;		/* maildir: DIR, mbox: FILE */
 	/*
 	 * POP3 leave_on_server: -1 keep (yes, the default), 0 delete once

@@ -6,6 +6,7 @@
  * Only parsing and checking happen here; src/net applies the settings.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -139,12 +140,44 @@ config_net_tls_key(struct config_reader *r, struct config_tls *t,
 	return -1;
 }
 
+/*
+ * Whether every word of an imap_disable list names an extension petrel can
+ * turn off; if not, the first that does not is copied into bad.
+ */
+static bool
+config_imap_names(const char *v, char *bad, size_t size)
+{
+	static const char *const known[] = { "qresync", "condstore",
+	    "compress", "compress=deflate", "idle", "move", "uidplus",
+	    "list-status", "esearch", "literal+", "special-use",
+	    "utf8=accept" };
+	size_t		 len, i;
+
+	for (;;) {
+		v += strspn(v, " \t,");
+		if ((len = strcspn(v, " \t,")) == 0)
+			return true;
+		for (i = 0; i < sizeof known / sizeof known[0]; i++) {
+			if (strlen(known[i]) == len &&
+			    strncasecmp(v, known[i], len) == 0)
+				break;
+		}
+		if (i == sizeof known / sizeof known[0]) {
+			snprintf(bad, size, "%.*s", len > 40 ? 40 : (int)len,
+			    v);
+			return false;
+		}
+		v += len;
+	}
+}
+
 /* A connection key of an [account]. */
 int
 config_net_account_key(struct config_reader *r, struct config_account *a,
     const char *key, const char *v)
 {
 	const char	*bad = NULL;
+	char		 word[48];
 	int		 rc;
 
 	if ((rc = config_net_tls_key(r, &a->tls, key, v)) != -1)
@@ -166,6 +199,14 @@ config_net_account_key(struct config_reader *r, struct config_account *a,
 	}
 	if (strcmp(key, "oauth2_token_command") == 0)
 		return config_set_str(r, &a->oauth2_token_command, key, v);
+	if (strcmp(key, "imap_disable") == 0) {
+		if (!config_imap_names(v, word, sizeof word))
+			return config_fail(r, "imap_disable: unknown extension "
+			    "'%s' (known: qresync, condstore, compress, idle, "
+			    "move, uidplus, list-status, esearch, literal+, "
+			    "special-use, utf8=accept)", word);
+		return config_set_str(r, &a->imap_disable, key, v);
+	}
 	if (strcmp(key, "proxy") == 0)
 		return config_set_str(r, &a->proxy_name, key, v);
 	return -1;
@@ -320,6 +361,7 @@ config_net_account_fini(struct config_account *a)
 	free(a->tls.ciphersuites);
 	free(a->auth);
 	free(a->oauth2_token_command);
+	free(a->imap_disable);
 	free(a->proxy_name);
 }
 

@@ -7,7 +7,10 @@
  * implies CONDSTORE) or CONDSTORE, and UTF8=ACCEPT (RFC 6855), sent
  * without waiting for the answer (it is read with the next command's), and
  * COMPRESS=DEFLATE (RFC 4978), which must be answered before anything else
- * is sent.  The account's DRIVER_CAP_* bits are derived here too.
+ * is sent.  The account's DRIVER_CAP_* bits are derived here too.  An
+ * extension the account lists in imap_disable is never seen at all, as if
+ * the server did not offer it (for a server whose QRESYNC or COMPRESS is
+ * broken, and to measure the fallbacks).
  */
 #include <string.h>
 #include <strings.h>
@@ -17,14 +20,11 @@
 #include "net/stream_zlib.h"
 #include "util/log.h"
 
-/* Add the capability named by one word. */
-void
-imap_caps_add(struct imap_conn *c, const char *p, size_t len)
-{
-	static const struct {
-		const char	*name;
-		unsigned	 bit;
-	} map[] = {
+/* Capability names and bits. */
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+} imap_caps_map[] = {
 		{ "IMAP4rev1", IMAP_CAP_IMAP4REV1 },
 		{ "IMAP4rev2", IMAP_CAP_IMAP4REV2 },
 		{ "STARTTLS", IMAP_CAP_STARTTLS },
@@ -48,13 +48,49 @@ imap_caps_add(struct imap_conn *c, const char *p, size_t len)
 		{ "COMPRESS=DEFLATE", IMAP_CAP_COMPRESS },
 		{ "UTF8=ACCEPT", IMAP_CAP_UTF8_ACCEPT },
 		{ "UNSELECT", IMAP_CAP_UNSELECT },
-	};
+};
 
-	for (size_t j = 0; j < sizeof map / sizeof map[0]; j++) {
-		if (strlen(map[j].name) == len &&
-		    strncasecmp(p, map[j].name, len) == 0)
-			c->caps |= map[j].bit;
+/* The bit of the capability named (p, len); 0 if petrel does not use it. */
+static unsigned
+imap_caps_bit(const char *p, size_t len)
+{
+	const size_t	 n = sizeof imap_caps_map / sizeof imap_caps_map[0];
+
+	for (size_t j = 0; j < n; j++) {
+		if (strlen(imap_caps_map[j].name) == len &&
+		    strncasecmp(p, imap_caps_map[j].name, len) == 0)
+			return imap_caps_map[j].bit;
 	}
+	return 0;
+}
+
+/* Add the capability named by one word, unless the account disables it. */
+void
+imap_caps_add(struct imap_conn *c, const char *p, size_t len)
+{
+	c->caps |= imap_caps_bit(p, len) & ~c->caps_off;
+}
+
+/*
+ * The capabilities named in an imap_disable list (blank or comma
+ * separated, any case).  Disabling QRESYNC leaves CONDSTORE on unless it
+ * is named too.
+ */
+unsigned
+imap_caps_names(const char *list)
+{
+	unsigned	 mask = 0;
+	size_t		 len;
+
+	while (list != NULL && *list != '\0') {
+		list += strspn(list, " \t,");
+		len = strcspn(list, " \t,");
+		if (len == 8 && strncasecmp(list, "compress", 8) == 0)
+			mask |= IMAP_CAP_COMPRESS;
+		mask |= imap_caps_bit(list, len);
+		list += len;
+	}
+	return mask;
 }
 
 /* Replace the capabilities with the words of p (NULL: none yet). */

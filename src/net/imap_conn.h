@@ -84,6 +84,7 @@ struct imap_conn {
 	struct imap_frame	 fr;
 	struct imap_response	 resp;		/* the last response read */
 	unsigned		 caps;		/* IMAP_CAP_* */
+	unsigned		 caps_off;	/* never used (imap_disable) */
 	bool			 have_caps;
 	unsigned		 enabled;	/* IMAP_CAP_* confirmed ENABLED */
 	bool			 compressed;	/* COMPRESS DEFLATE active */
@@ -212,6 +213,8 @@ int	 imap_conn_compress(struct imap_conn *, struct error *);
 /* Parse capability words into conn->caps (imap_caps.c). */
 void	 imap_caps_parse(struct imap_conn *, const char *, size_t);
 void	 imap_caps_add(struct imap_conn *, const char *, size_t);
+/* The IMAP_CAP_* bits named in an account's imap_disable list. */
+unsigned imap_caps_names(const char *list);
 /* Append s quoted; allow8: 8-bit UTF-8 allowed (UTF8=ACCEPT). */
 int	 imap_quote8(struct buf *, const char *s, bool allow8);
 

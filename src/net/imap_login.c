@@ -348,6 +348,7 @@ imap_login_open(const struct config_account *cfg, enum config_security sec,
 	if (s == NULL)
 		return NULL;
 	c = imap_conn_new(s, cfg->host);
+	c->caps_off = imap_caps_names(cfg->imap_disable);
 	imap_login_own(c, cfg);
 	left = gt;
 	if (cfg->security == CONFIG_SEC_AUTO && gt > 0)

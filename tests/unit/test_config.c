@@ -32,7 +32,8 @@ static const char good[] =
     "read_only = yes\n"
     "connect_timeout = 3\n"
     "timeout = 20\n"
-    "delete = expunge\n";
+    "delete = expunge\n"
+    "imap_disable = QRESYNC compress\n";
 
 START_TEST(test_good)
 {
@@ -54,6 +55,7 @@ START_TEST(test_good)
 	ck_assert_int_eq(a->connect_timeout_ms, 3000);
 	ck_assert_int_eq(a->timeout_ms, 20000);
 	ck_assert_int_eq(a->delete_mode, CONFIG_DELETE_EXPUNGE);
+	ck_assert_str_eq(a->imap_disable, "QRESYNC compress");
 	ck_assert_str_eq(a->tls_ca_file, "/tmp/ca.pem");
 	pw = config_account_password(a, &err);
 	ck_assert_msg(pw != NULL, "%s", err.msg);
@@ -134,6 +136,10 @@ static const struct {
 	  "leave_on_server = 0\n",
 	  "t.conf:5: leave_on_server must be yes, no or a number of days "
 	  "(1-36500), not '0'" },
+	{ "[account a]\nhost = h\nuser = u\nimap_disable = idle, mov\n",
+	  "t.conf:4: imap_disable: unknown extension 'mov' (known: qresync, "
+	  "condstore, compress, idle, move, uidplus, list-status, esearch, "
+	  "literal+, special-use, utf8=accept)" },
 	{ "[general]\ncharset_fallback = klingon\n",
 	  "t.conf:2: charset_fallback: unknown charset 'klingon'" },
 	{ "[account a]\nhost = h\nuser = u\nleave_on_server = no\n",

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/imap_conn.h"
 #include "test_imap_fixture.h"
 #include "test_imap_mock.h"
 #include "util/xmalloc.h"
@@ -309,6 +310,45 @@ START_TEST(test_list_status_skips_unchanged)
 }
 END_TEST
 
+/* imap_disable: QRESYNC and CONDSTORE offered but never used. */
+START_TEST(test_imap_disable)
+{
+	static const char *const s[] = {
+		GREET("IMAP4rev1 ENABLE CONDSTORE QRESYNC"),
+		"* LIST () \"/\" INBOX\r\na2 OK\r\n",
+		SEL(3, 100, 10, 50) "a3 OK\r\n",
+		H(1, 4, "\\Seen", "one") H(2, 7, "", "two") H3REF
+		"a4 OK\r\n",
+		"a5 OK bye\r\n",
+		NULL
+	};
+	struct account		*a;
+	struct cache_folder	 f;
+	struct error		 err;
+
+	fx_cfg.imap_disable = "QRESYNC, condstore";
+	a = fx_open(s);
+	ck_assert_int_eq(imap_driver_ops.list_folders(a, fx_cache, &err), 0);
+	fx_folder("INBOX", &f);
+	ck_assert_msg(imap_driver_ops.sync_folder(a, &f, fx_cache, &err) == 0,
+	    "%s", err.msg);
+	fx_close(a);
+	fx_cfg.imap_disable = NULL;
+	ck_assert_str_eq(fx_uids(f.id), "4,7,9");
+	cache_folder_fini(&f);
+	/* No ENABLE, no (CONDSTORE) on the SELECT. */
+	ck_assert_str_eq(fx_sent(), LOGIN
+	    "a2 LIST \"\" \"*\"\r\n"
+	    "a3 SELECT \"INBOX\"\r\n"
+	    "a4 FETCH 1:3 " ITEMS "\r\n"
+	    "a5 LOGOUT\r\n");
+	ck_assert(mock_done());
+	ck_assert_uint_eq(imap_caps_names("compress,IDLE  move"),
+	    IMAP_CAP_COMPRESS | IMAP_CAP_IDLE | IMAP_CAP_MOVE);
+	ck_assert_uint_eq(imap_caps_names(NULL), 0);
+}
+END_TEST
+
 START_TEST(test_uidvalidity_read_only)
 {
 	static const char *const s[] = {
@@ -469,6 +509,7 @@ imap_sync_suite(void)
 	tcase_add_test(tc, test_qresync);
 	tcase_add_test(tc, test_condstore);
 	tcase_add_test(tc, test_list_status_skips_unchanged);
+	tcase_add_test(tc, test_imap_disable);
 	tcase_add_test(tc, test_uidvalidity_read_only);
 	tcase_add_test(tc, test_newest_first_batches);
 	tcase_add_test(tc, test_untagged_anytime);
