@@ -188,6 +188,30 @@ imap_list_store_roles(struct imap_list_ctx *ctx, struct error *err)
 	return 0;
 }
 
+/*
+ * Whether to ask each folder's STATUS with the LIST: only when at least
+ * two selectable folders already hold messages.  STATUS costs the server
+ * about what a QRESYNC SELECT does (it opens the folder's index), so it
+ * pays only for folders it lets a sync skip: none on a first sync, and
+ * none when the one folder is selected anyway.
+ */
+static bool
+imap_list_wants_status(struct imap_account *ia, struct cache *cache)
+{
+	struct cache_folder	*f = NULL;
+	struct error		 err;
+	size_t			 n = 0, full = 0;
+
+	if (cache_folder_list(cache, ia->base.cache_id, &f, &n, &err) == -1)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!(f[i].attrs & CACHE_FOLDER_NOSELECT) && f[i].total > 0)
+			full++;
+	}
+	cache_folder_list_free(f, n);
+	return full >= 2;
+}
+
 /* Send LIST "" "*" (with SPECIAL-USE when offered); NULL on failure. */
 struct imap_list_ctx *
 imap_list_submit(struct imap_account *ia, struct cache *cache,
@@ -203,7 +227,8 @@ imap_list_submit(struct imap_account *ia, struct cache *cache,
 	 * skip the folders that did not change.
 	 */
 	use = (caps & IMAP_CAP_SPECIAL_USE) && (caps & IMAP_CAP_LIST_EXTENDED);
-	status = (caps & IMAP_CAP_LIST_STATUS) && (caps & IMAP_CAP_CONDSTORE);
+	status = (caps & IMAP_CAP_LIST_STATUS) &&
+	    (caps & IMAP_CAP_CONDSTORE) && imap_list_wants_status(ia, cache);
 	imap_listed_clear(ia);
 	ctx = xcalloc(1, sizeof *ctx);
 	ctx->ia = ia;

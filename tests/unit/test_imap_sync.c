@@ -230,7 +230,8 @@ END_TEST
 /*
  * LIST-STATUS (RFC 5819) with CONDSTORE: a folder whose STATUS matches the
  * cached state is not selected; the selected one, a changed one, and one
- * synced again without a new LIST are.
+ * synced again without a new LIST are.  STATUS is asked only once two
+ * folders hold messages.
  */
 START_TEST(test_list_status_skips_unchanged)
 {
@@ -289,7 +290,8 @@ START_TEST(test_list_status_skips_unchanged)
 	fx_close(a);
 	cache_folder_fini(&in);
 	cache_folder_fini(&other);
-	snprintf(want, sizeof want, LOGIN LS
+	/* The first LIST, with nothing cached, asks no STATUS. */
+	snprintf(want, sizeof want, LOGIN "a2 LIST \"\" \"*\"\r\n"
 	    "a3 SELECT \"INBOX\" (CONDSTORE)\r\n"
 	    "a4 FETCH 1:3 " ITEMS "\r\n"
 	    "a5 SELECT \"Other\" (CONDSTORE)\r\n"
@@ -300,7 +302,7 @@ START_TEST(test_list_status_skips_unchanged)
 	    LS
 	    "a11 SELECT \"Other\" (CONDSTORE)\r\n"
 	    "a12 UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE 7)\r\n"
-	    "a13 LOGOUT\r\n", 2, 7, 10);
+	    "a13 LOGOUT\r\n", 7, 10);
 	ck_assert_str_eq(fx_sent(), want);
 	ck_assert(mock_done());
 #undef LS
