@@ -164,6 +164,14 @@ account_status(struct account *a, const char *fmt, ...)
 		a->status(a->status_arg, text);
 }
 
+/* Report rows written through the rows hook. */
+void
+account_rows_written(struct account *a)
+{
+	if (a->rows != NULL)
+		a->rows(a->status_arg);
+}
+
 /* Refuse a server change on a read-only account (before any I/O). */
 static int
 account_writable(struct account *a, const char *what, struct error *err)

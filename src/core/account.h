@@ -52,6 +52,11 @@ struct account {
 	int64_t				 cache_id;	/* accounts row */
 	int				 wake_fd;	/* -1 if none */
 	account_status_fn		 status;	/* may be NULL */
+	/*
+	 * Called (with status_arg) when rows of the folder being synced were
+	 * written to the cache: the UI may show them now.  May be NULL.
+	 */
+	void				(*rows)(void *arg);
 	void				*status_arg;
 	bool				 connected;
 	unsigned			 caps;		/* DRIVER_CAP_*, once open */
@@ -202,6 +207,8 @@ int	 account_wait_changes(struct account *, const struct cache_folder *,
 /* Report progress through the account's status hook, printf-style. */
 void	 account_status(struct account *, const char *, ...)
 	     __attribute__((format(printf, 2, 3)));
+/* Tell the rows hook that the cache has new or changed rows. */
+void	 account_rows_written(struct account *);
 
 /* The drivers petrel is built with. */
 extern const struct driver_ops imap_driver_ops;

@@ -87,14 +87,30 @@ static void
 worker_status(void *arg, const char *text)
 {
 	struct worker	*w = arg;
-	int64_t		 now;
 
 	worker_emit(w, WORKER_EV_STATUS, 0, 0, text);
-	now = worker_now_ms();
-	if (w->syncing_folder != 0 && now - w->last_refresh_ms >= 250) {
-		w->last_refresh_ms = now;
-		worker_emit(w, WORKER_EV_MESSAGES, w->syncing_folder, 0, NULL);
-	}
+}
+
+/*
+ * The driver wrote rows of the folder being synced: let the list show
+ * them.  The first rows of a sync go at once (the first screenful of a
+ * cold open); later ones at most every 250 ms, since each refresh costs
+ * the UI a count and a page query.
+ */
+static void
+worker_rows(void *arg)
+{
+	struct worker	*w = arg;
+	int64_t		 now = worker_now_ms();
+
+	if (w->syncing_folder == 0)
+		return;
+	if (w->refreshed_folder == w->syncing_folder &&
+	    now - w->last_refresh_ms < 250)
+		return;
+	w->refreshed_folder = w->syncing_folder;
+	w->last_refresh_ms = now;
+	worker_emit(w, WORKER_EV_MESSAGES, w->syncing_folder, 0, NULL);
 }
 
 /* Empty the command pipe (its bytes only say "look at the queue"). */
@@ -193,6 +209,7 @@ worker_main(void *arg)
 		return NULL;
 	}
 	w->account->status = worker_status;
+	w->account->rows = worker_rows;
 	w->account->status_arg = w;
 	while (!worker_stopping(w)) {
 		worker_drain(w->cmd[0]);

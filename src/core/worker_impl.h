@@ -45,6 +45,7 @@ struct worker {
 	int64_t			 retry_at_ms;	/* monotonic; 0 = none */
 	bool			 need_sync_all;	/* redo after reconnecting */
 	int64_t			 syncing_folder; /* being synced; 0 = none */
+	int64_t			 refreshed_folder; /* last told to the UI */
 	int64_t			 last_refresh_ms; /* last mid-sync MESSAGES */
 	int64_t			 last_full_sync_ms;
 	bool			 asking_password; /* NEED_PASSWORD sent */

@@ -269,6 +269,7 @@ worker_folder_begin(void *arg, const struct cache_folder *f)
 	struct worker	*w = arg;
 
 	w->syncing_folder = f->id;
+	w->refreshed_folder = 0;
 }
 
 static void
@@ -324,6 +325,7 @@ worker_sync_folder(struct worker *w, int64_t folder_id)
 		return;
 	error_clear(&err);
 	w->syncing_folder = f.id;
+	w->refreshed_folder = 0;
 	rc = account_sync_folder(w->account, &f, w->cache, &err);
 	w->syncing_folder = 0;
 	if (rc == 0) {
@@ -615,6 +617,7 @@ worker_idle(struct worker *w)
 		return;
 	}
 	w->syncing_folder = f.id;
+	w->refreshed_folder = 0;
 	rc = account_wait_changes(w->account, &f, w->cache, w->cmd[0],
 	    WORKER_IDLE_MS, &err);
 	w->syncing_folder = 0;

@@ -8,8 +8,9 @@
  * when IMAP_PEND_MAX of them (or IMAP_PEND_BYTES of text) are gathered,
  * or when the command is complete, or when nothing more is buffered on the
  * connection (the next read would wait) and the last write is
- * IMAP_PEND_DRY_MS old or there was none yet: the first rows reach the
- * screen at once, later ones within a fraction of a second.  A reader
+ * IMAP_PEND_DRY_MS old or there was none yet, and once IMAP_FIRST_WINDOW
+ * rows are there for the first write: the first rows reach the screen at
+ * once, later ones within a fraction of a second.  A reader
  * faster than the server finds the input dry after every few messages;
  * writing each time made thousands of tiny transactions, each rewriting
  * the same index pages (most of the download's cost).  Memory is bounded
@@ -140,6 +141,7 @@ imap_pend_flush(struct imap_pend *p, struct error *err)
 	p->stored += p->nmsgs;
 	p->writes++;
 	p->last_ms = imap_conn_now();
+	account_rows_written(&p->ia->base);
 	if (p->nmsgs > 0)
 		p->ia->changed = true;
 	rc = 0;
@@ -154,6 +156,13 @@ imap_pend_maybe(struct imap_pend *p, struct error *err)
 {
 	if (p->nmsgs + p->nflags >= IMAP_PEND_MAX ||
 	    p->bytes >= IMAP_PEND_BYTES)
+		return imap_pend_flush(p, err);
+	/*
+	 * The first screenful at once: Dovecot runs pipelined FETCHes side by
+	 * side, so the first command's end may come thousands of messages
+	 * later, and a fast server never lets the input run dry.
+	 */
+	if (p->writes == 0 && p->nmsgs >= IMAP_FIRST_WINDOW)
 		return imap_pend_flush(p, err);
 	if (p->ia->conn != NULL && !imap_conn_buffered(p->ia->conn) &&
 	    (p->writes == 0 || imap_conn_now() - p->last_ms >=

@@ -197,6 +197,18 @@ ui_open_folder_check(struct ui *ui)
 	return false;
 }
 
+/*
+ * Whether a refresh is due at once: while nothing is shown yet (no folder
+ * open, or an open folder with no rows), the first data goes on screen
+ * the moment it arrives: that is the first screenful of a cold open.
+ */
+static bool
+ui_refresh_urgent(const struct ui *ui)
+{
+	return (ui->folders_stale && ui->index.folder_id == 0) ||
+	    (ui->index_stale && ui->index.total == 0);
+}
+
 /* Re-read stale rows; unless forced, no more often than UI_REFRESH_MS. */
 static void
 ui_refresh_data(struct ui *ui, bool force)
@@ -205,7 +217,8 @@ ui_refresh_data(struct ui *ui, bool force)
 
 	if (!ui->folders_stale && !ui->index_stale)
 		return;
-	if (!force && now - ui->last_refresh_ms < UI_REFRESH_MS)
+	if (!force && !ui_refresh_urgent(ui) &&
+	    now - ui->last_refresh_ms < UI_REFRESH_MS)
 		return;
 	ui->last_refresh_ms = now;
 	if (ui->folders_stale) {
@@ -235,6 +248,8 @@ ui_poll_timeout(const struct ui *ui)
 
 	if (!ui->folders_stale && !ui->index_stale)
 		return -1;
+	if (ui_refresh_urgent(ui))
+		return 0;
 	left = UI_REFRESH_MS - (ui_now_ms() - ui->last_refresh_ms);
 	return left < 0 ? 0 : (int)left;
 }

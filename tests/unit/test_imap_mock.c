@@ -280,6 +280,14 @@ account_status(struct account *a, const char *fmt, ...)
 	buf_addc(&mock.statuses, '\n');
 }
 
+/* Count the writes the UI would be told of. */
+void
+account_rows_written(struct account *a)
+{
+	(void)a;
+	mock.rows_written++;
+}
+
 /* The configured password (no password_command here). */
 char *
 config_account_password(const struct config_account *cfg, struct error *err)

@@ -35,6 +35,7 @@ struct mock {
 	struct buf		 sent;		/* what the client wrote */
 	char			 status[256];	/* last account_status text */
 	struct buf		 statuses;	/* every status, one a line */
+	int			 rows_written;	/* account_rows_written calls */
 	size_t			 sent_before[256]; /* sent.len when packet i
 						   began to be read */
 	int			 sleep_ms;	/* MOCK_SLEEP; 0: 300 */
