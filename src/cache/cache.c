@@ -322,7 +322,7 @@ cache_open(const char *path, struct error *e)
 	if (cache_schema_check(c, e) != 0)
 		goto fail;
 	if (cache_configure(c, e) != 0 || cache_sortkey_register(c, e) != 0 ||
-	    cache_schema_migrate(c, e) != 0) {
+	    cache_schema_migrate(c, e) != 0 || cache_bulk_end(c, e) != 0) {
 		error_prefix(e, "open cache %s", path);
 		goto fail;
 	}

@@ -95,6 +95,15 @@ void		 cache_close(struct cache *);
 /* The schema version of the open file. */
 int		 cache_schema_version(struct cache *, int *version, struct error *);
 
+/*
+ * Bulk loading of a large empty folder: cache_bulk_begin drops the From,
+ * Subject and size sort indexes, cache_bulk_end builds them again (call it
+ * whatever the load's outcome; cache_open also does).  Sorting by those
+ * keys in between is correct but scans the folder.
+ */
+int	 cache_bulk_begin(struct cache *, struct error *);
+int	 cache_bulk_end(struct cache *, struct error *);
+
 /* Transactions: batch writes (a sync wraps each few thousand rows). */
 int	 cache_begin(struct cache *, struct error *);
 int	 cache_commit(struct cache *, struct error *);

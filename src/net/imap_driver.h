@@ -188,6 +188,8 @@ struct imap_batch;
 #define IMAP_HEADER_ITEMS "UID FLAGS INTERNALDATE RFC822.SIZE " \
 	"BODY.PEEK[HEADER.FIELDS (DATE FROM TO CC SUBJECT MESSAGE-ID " \
 	"IN-REPLY-TO REFERENCES)]"
+/* An empty folder this big is loaded without the sort indexes. */
+#define IMAP_BULK_MIN		10000
 /* Newest first window shown before the rest arrives. */
 #define IMAP_FIRST_WINDOW	200
 /* Messages a batch command fetches; batches in flight at once. */

@@ -186,6 +186,29 @@ imap_resync_new(struct imap_resync *rs, struct error *err)
 	    next != 0 ? next - 1 : 0, &rs->max_uid, err);
 }
 
+/*
+ * The cold download of an empty folder.  A large one is loaded without
+ * the sort indexes (cache_bulk_begin), built again after it whatever the
+ * outcome: a third of the CPU the download costs otherwise.
+ */
+static int
+imap_resync_cold(struct imap_resync *rs, struct error *err)
+{
+	struct imap_conn	*c = rs->ia->conn;
+	struct cache		*cache = rs->ia->cache;
+	struct error		 e2;
+	bool			 bulk;
+	int			 rc;
+
+	bulk = c->exists >= IMAP_BULK_MIN &&
+	    cache_bulk_begin(cache, &e2) == 0;
+	rc = imap_batch_seq(rs->ia, rs->folder, 1, c->exists, &rs->max_uid,
+	    err);
+	if (bulk && cache_bulk_end(cache, rc == 0 ? err : &e2) == -1)
+		rc = -1;
+	return rc;
+}
+
 /* Choose and run the resync for what the server offers. */
 static int
 imap_resync_run(struct imap_resync *rs, struct error *err)
@@ -198,8 +221,7 @@ imap_resync_run(struct imap_resync *rs, struct error *err)
 		    &unread, err) == -1)
 			return -1;
 		if (total == 0)
-			return imap_batch_seq(rs->ia, rs->folder, 1, c->exists,
-			    &rs->max_uid, err);
+			return imap_resync_cold(rs, err);
 		return imap_uid_diff(rs->ia, rs->folder, &rs->max_uid, err);
 	}
 	if (rs->st.highestmodseq == 0 || rs->st.uidnext == 0 ||

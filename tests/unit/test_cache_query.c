@@ -427,6 +427,53 @@ START_TEST(test_limit_unindexed_tail)
 }
 END_TEST
 
+/* How many of the three sort indexes exist in the test cache. */
+static int64_t
+test_sort_indexes(void)
+{
+	return test_sql_int("SELECT count(*) FROM sqlite_master WHERE type = "
+	    "'index' AND name IN ('messages_from', 'messages_subject', "
+	    "'messages_size')");
+}
+
+/*
+ * A bulk load drops the sort indexes and builds them again; the orders
+ * stay right in between, and a cache left without them (a crash in the
+ * middle of a load) gets them back when it is opened.
+ */
+START_TEST(test_bulk_load)
+{
+	struct cache		*c;
+	struct cache_query	 q;
+	struct error		 e;
+	int64_t			 folder;
+
+	c = test_open(&folder);
+	ck_assert_int_eq(test_sort_indexes(), 3);
+	ck_assert_msg(cache_bulk_begin(c, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(test_sort_indexes(), 0);
+	test_fill(c, folder, 1, NULL);
+	memset(&q, 0, sizeof q);
+	q.folder_id = folder;
+	q.sort = CACHE_SORT_FROM;
+	test_expect(c, &q, "6,3,5,4,2,1");
+	ck_assert_msg(cache_bulk_end(c, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(test_sort_indexes(), 3);
+	test_expect(c, &q, "6,3,5,4,2,1");
+	q.sort = CACHE_SORT_SIZE;
+	test_expect(c, &q, "2,4,1,6,5,3");
+	/* Twice is harmless. */
+	ck_assert_int_eq(cache_bulk_end(c, &e), 0);
+	ck_assert_int_eq(cache_bulk_begin(c, &e), 0);
+	cache_close(c);
+	ck_assert_int_eq(test_sort_indexes(), 0);
+	c = cache_open(test_path, &e);
+	ck_assert_msg(c != NULL, "%s", e.msg);
+	ck_assert_int_eq(test_sort_indexes(), 3);
+	cache_close(c);
+}
+END_TEST
+
 START_TEST(test_limit_autocommit)
 {
 	struct cache	*c;
@@ -549,6 +596,7 @@ cache_query_suite(void)
 	tcase_add_test(tc, test_limit_indexed);
 	tcase_add_test(tc, test_limit_unindexed_tail);
 	tcase_add_test(tc, test_limit_autocommit);
+	tcase_add_test(tc, test_bulk_load);
 	tcase_add_test(tc, test_limit_follows_changes);
 	tcase_add_test(tc, test_references_and_thread_rows);
 	suite_add_tcase(s, tc);
