@@ -226,6 +226,9 @@ struct ui_prompt {
 	enum ui_prompt_kind	 kind;
 	bool			 one_key;
 	char			*label;		/* sanitised */
+	char			*detail;	/* sanitised line shown above the
+						   prompt (over the status bar),
+						   or NULL */
 	struct buf		 text;		/* what was typed (UTF-8) */
 	/* What the answer applies to. */
 	size_t			 account;

@@ -30,6 +30,7 @@ void
 ui_prompt_fini(struct ui_prompt *p)
 {
 	free(p->label);
+	free(p->detail);
 	free(p->path);
 	buf_fini_secret(&p->text);
 	memset(p, 0, sizeof *p);
@@ -253,6 +254,8 @@ ui_prompt_draw(struct ui *ui)
 	int			 lw, avail, y = ui->rows - 1, x;
 	wchar_t			 wc;
 
+	if (p->detail != NULL)
+		ui_draw_str(y - 1, 0, ui->cols, p->detail, A_BOLD);
 	lw = ui_draw_str(y, 0, ui->cols, p->label, A_NORMAL);
 	if (p->kind == UI_PROMPT_PASSWORD) {
 		/* Not even its length shows. */
@@ -274,6 +277,23 @@ ui_prompt_draw(struct ui *ui)
 	move(y, x < 0 ? 0 : x);
 }
 
+/* "sha256:AB:CD:..." without the colons, sanitised; a new string. */
+static char *
+ui_prompt_compact_fp(const char *fp)
+{
+	char	*out = xstrdup(fp != NULL ? fp : ""), *w = out;
+	size_t	 i;
+
+	for (i = 0; out[i] != '\0'; i++) {
+		if (out[i] != ':' || i < 7)	/* keep "sha256:" */
+			*w++ = out[i];
+	}
+	*w = '\0';
+	w = sanitize_line_dup(out);
+	free(out);
+	return w;
+}
+
 /* Offer to pin the certificate of account i (the worker's WORKER_EV_CERT). */
 static void
 ui_prompt_cert(struct ui *ui, size_t i)
@@ -281,11 +301,18 @@ ui_prompt_cert(struct ui *ui, size_t i)
 	struct ui_account	*a = &ui->accounts[i];
 	char			*label;
 
-	label = xasprintf(_("Certificate for %s not trusted (%s). Pin %s? "
+	/*
+	 * The fingerprint gets the line above the question to itself, written
+	 * without its colons (sha256: and 64 digits, 71 columns; a pin may be
+	 * written either way): both lines fit in 80 columns but for a long
+	 * reason, and in 100 with any reason OpenSSL gives.
+	 */
+	label = xasprintf(_("Certificate for %s not trusted (%s). Pin it? "
 	    "(y/n)"), a->cfg->name, a->cert_reason != NULL ? a->cert_reason :
-	    "", a->cert_fp);
+	    "");
 	ui_prompt_start(ui, UI_CONFIRM_PIN, label, NULL);
 	free(label);
+	ui->prompt.detail = ui_prompt_compact_fp(a->cert_fp);
 	ui->prompt.account = i;
 }
 

@@ -149,12 +149,16 @@ EOF
 chmod 600 "$T/pin.conf"
 cp "$T/pin.conf" "$T/pin.orig"
 want=$(openssl x509 -in "$DOVECOT_DIR/tls/server.pem" -noout -fingerprint -sha256 | sed 's/^.*=/sha256:/')
+# the offer shows it without colons (71 columns)
+shown=$(printf '%s' "$want" | sed 's/^sha256://; s/://g; s/^/sha256:/')
 export XDG_DATA_HOME=$T/data-pin
 t_tmux_start pinn "$PETREL" -F "$T/pin.conf"
-# the offer is one long line (a fingerprint is 95 characters): widen
-tmux -S "$T_TMUX_SOCK" resize-window -t pinn -x 220 -y 30
+# the offer fits in 100 columns: the fingerprint (95 characters) on the
+# line above the question
+tmux -S "$T_TMUX_SOCK" resize-window -t pinn -x 100 -y 30
 t_tmux_wait pinn "Certificate for test not trusted (" 30 "the pin offer"
-t_tmux_wait pinn "$want? (y/n)" 5 "the server's fingerprint in the offer"
+t_tmux_wait pinn "). Pin it? (y/n)" 5 "the whole question"
+t_tmux_wait pinn "$shown" 5 "the server's whole fingerprint above the offer"
 t_tmux_keys pinn n
 t_tmux_wait pinn "Not done." 5 "the answer n"
 sleep 3
@@ -162,9 +166,9 @@ cmp -s "$T/pin.conf" "$T/pin.orig" || t_fail "n: the config file changed"
 t_tmux_keys pinn q
 t_tmux_wait_exit pinn 10
 t_tmux_start piny "$PETREL" -F "$T/pin.conf"
-# the offer is one long line (a fingerprint is 95 characters): widen
-tmux -S "$T_TMUX_SOCK" resize-window -t piny -x 220 -y 30
-t_tmux_wait piny "$want? (y/n)" 30 "the pin offer"
+tmux -S "$T_TMUX_SOCK" resize-window -t piny -x 100 -y 30
+t_tmux_wait piny "). Pin it? (y/n)" 30 "the pin offer"
+t_tmux_wait piny "$shown" 5 "the fingerprint above the offer"
 t_tmux_keys piny y
 t_tmux_wait piny "[test] INBOX: $n messages, $u unread" 60 "INBOX status line after pinning"
 { sed -n 1,2p "$T/pin.orig"; printf 'tls_fingerprint = %s\n' "$want"; sed -n '3,$p' "$T/pin.orig"; } >"$T/pin.want"
