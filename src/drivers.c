@@ -10,6 +10,9 @@
 
 static const struct driver_ops *const drivers[] = {
 	&imap_driver_ops,
+	&pop3_driver_ops,
+	&maildir_driver_ops,
+	&mbox_driver_ops,
 };
 
 /* The driver registered under name, or NULL. */

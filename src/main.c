@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "core/config.h"
 #include "core/paths.h"
+#include "store/store.h"
 #include "ui/ui.h"
 #include "util/log.h"
 #include "util/mkdirs.h"
@@ -82,6 +83,52 @@ main_log(const char *spec, const char *file, const struct config *cfg)
 	return rc;
 }
 
+/* How to leave the built-in local account behind. */
+static void
+main_local_hint(const char *cfg_path)
+{
+	char	*p = sanitize_line_dup(cfg_path);
+
+	fprintf(stderr, _("To add an account, create %s with an [account "
+	    "NAME] section (see README.md).\n"), p);
+	free(p);
+}
+
+/*
+ * Without a configuration file: one account "local" for the mailbox
+ * $MAIL names, else ~/Maildir; NULL (nothing printed) if there is none.
+ */
+static struct config *
+main_local_config(const char *cfg_path)
+{
+	struct config	*cfg;
+	struct error	 err;
+	const char	*driver;
+	char		*path, *text, *shown;
+
+	if (store_guess_local(getenv("MAIL"), getenv("HOME"), &driver,
+	    &path) != 0)
+		return NULL;
+	/* The path goes in after parsing: it need not be valid INI. */
+	text = xasprintf("[account local]\ndriver = %s\npath = /\n", driver);
+	cfg = config_parse(cfg_path, text, &err);
+	free(text);
+	if (cfg == NULL || cfg->naccounts != 1) {
+		config_free(cfg);
+		free(path);
+		return NULL;
+	}
+	free(cfg->accounts[0].path);
+	cfg->accounts[0].path = path;
+	shown = sanitize_line_dup(path);
+	fprintf(stderr, _("petrel: no configuration file: opening %s (%s%s) "
+	    "as account \"local\".\n"), shown, driver,
+	    strcmp(driver, "mbox") == 0 ? _(", read-only") : "");
+	free(shown);
+	main_local_hint(cfg_path);
+	return cfg;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -95,7 +142,7 @@ main(int argc, char **argv)
 	const char	*cfg_path = NULL, *log_spec = NULL, *log_file = NULL;
 	const char	*account = NULL, *cmd;
 	char		*dflt_cfg = NULL, *cache_path = NULL;
-	bool		 read_only = false;
+	bool		 read_only = false, local = false;
 	size_t		 i;
 	int		 ch, rc = 2;
 
@@ -149,12 +196,17 @@ main(int argc, char **argv)
 	if (cfg_path == NULL)
 		cfg_path = dflt_cfg = config_default_path();
 	if (access(cfg_path, F_OK) == -1 && errno == ENOENT) {
-		fprintf(stderr, _("petrel: no configuration file at %s\n"
-		    "Create it with an [account NAME] section "
-		    "(see README.md), or pass -F FILE.\n"), cfg_path);
-		goto out;
-	}
-	if ((cfg = config_load(cfg_path, &err)) == NULL) {
+		/* No file at all (and none asked for): the local mailbox. */
+		if (dflt_cfg != NULL &&
+		    (cfg = main_local_config(cfg_path)) != NULL)
+			local = true;
+		else {
+			fprintf(stderr, _("petrel: no configuration file at "
+			    "%s\nCreate it with an [account NAME] section "
+			    "(see README.md), or pass -F FILE.\n"), cfg_path);
+			goto out;
+		}
+	} else if ((cfg = config_load(cfg_path, &err)) == NULL) {
 		fprintf(stderr, "petrel: %s\n", err.msg);
 		goto out;
 	}
@@ -186,6 +238,9 @@ main(int argc, char **argv)
 		rc = 1;
 	} else
 		rc = 0;
+	/* The UI's screen hid the first hint: say it again. */
+	if (local && cmd == NULL)
+		main_local_hint(cfg_path);
 out:
 	config_free(cfg);
 	free(dflt_cfg);

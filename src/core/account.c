@@ -74,7 +74,12 @@ account_open(struct account *a, struct error *err)
 {
 	if (a->connected)
 		return 0;
-	account_status(a, "connecting to %s:%s", a->cfg->host, a->cfg->port);
+	if (a->cfg->host != NULL)
+		account_status(a, "connecting to %s:%s", a->cfg->host,
+		    a->cfg->port);
+	else
+		account_status(a, "opening %s", a->cfg->path != NULL ?
+		    a->cfg->path : a->cfg->name);
 	if (a->ops->open(a, err) == -1) {
 		error_widen(err, ERR_SCOPE_ACCOUNT);
 		return -1;

@@ -212,5 +212,8 @@ void	 account_rows_written(struct account *);
 
 /* The drivers petrel is built with. */
 extern const struct driver_ops imap_driver_ops;
+extern const struct driver_ops pop3_driver_ops;		/* net/pop3_*.c */
+extern const struct driver_ops maildir_driver_ops;	/* store/maildir_*.c */
+extern const struct driver_ops mbox_driver_ops;		/* store/mbox_*.c */
 
 #endif
