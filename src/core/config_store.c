@@ -3,7 +3,8 @@
  *
  * driver = maildir takes path = DIR (a Maildir, with Maildir++ folders),
  * driver = mbox takes path = FILE (read-only); neither has a host, a user
- * or any connection setting.  driver = pop3 takes leave_on_server.  A
+ * or any connection setting.  driver = pop3 takes leave_on_server, and
+ * deletes by expunging (there is no Trash folder to move to).  A
  * leading "~/" in a path is the home directory, expanded once here.
  */
 #include <stdlib.h>
@@ -87,5 +88,8 @@ config_store_check(struct config_reader *r, struct config_account *a)
 	/* An mbox is opened read-only: it is never rewritten. */
 	if (strcmp(a->driver, "mbox") == 0)
 		a->read_only = true;
+	/* POP3 has no Trash folder to move to: d deletes on the server. */
+	if (strcmp(a->driver, "pop3") == 0)
+		a->delete_mode = CONFIG_DELETE_EXPUNGE;
 	return 1;
 }

@@ -189,6 +189,7 @@ START_TEST(test_store_settings)
 	ck_assert(cfg->accounts[1].read_only);	/* mbox: never rewritten */
 	ck_assert_str_eq(cfg->accounts[2].port, "995");
 	ck_assert_int_eq(cfg->accounts[2].leave_days, 14);
+	ck_assert_int_eq(cfg->accounts[2].delete_mode, CONFIG_DELETE_EXPUNGE);
 	ck_assert_str_eq(cfg->accounts[3].port, "110");
 	ck_assert_int_eq(cfg->accounts[3].leave_days, 0);
 	config_free(cfg);
