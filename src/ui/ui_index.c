@@ -127,14 +127,10 @@ ui_index_refresh(struct ui *ui)
 {
 	struct ui_index	*ix = &ui->index;
 	struct error	 err;
-	int64_t		 total = 0, unread = 0, keep = 0, pos;
-	bool		 at_end;
+	int64_t		 total = 0, unread = 0;
 
 	if (ix->folder_id == 0)
 		return;
-	at_end = ix->sc.top + ix->sc.height >= ix->sc.count;
-	if (ix->moved)
-		keep = ui_index_current_id(ui);
 	if (cache_msg_count(ui->cache, ix->folder_id, &total, &unread,
 	    &err) != 0) {
 		ui_status_set_message(ui, true, err.msg);
@@ -142,6 +138,26 @@ ui_index_refresh(struct ui *ui)
 	}
 	ix->total = total;
 	ix->unread = unread;
+	ui_index_relist(ui);
+}
+
+/*
+ * Re-make the list (a new order or limit) from the counts already known,
+ * keeping the cursor's message: a limit changes what is listed, not the
+ * folder, so the folder's counts are not read again.
+ */
+void
+ui_index_relist(struct ui *ui)
+{
+	struct ui_index	*ix = &ui->index;
+	int64_t		 keep = 0, pos;
+	bool		 at_end;
+
+	if (ix->folder_id == 0)
+		return;
+	at_end = ix->sc.top + ix->sc.height >= ix->sc.count;
+	if (ix->moved)
+		keep = ui_index_current_id(ui);
 	ui_view_rebuild(ui);
 	if (!ix->moved)
 		ix->sc.cursor = ix->reverse ? 0 : ix->sc.count - 1;

@@ -357,6 +357,7 @@ void	 ui_index_open(struct ui *, size_t account,
 	     const struct cache_folder *);
 void	 ui_index_close(struct ui_index *);
 void	 ui_index_refresh(struct ui *);
+void	 ui_index_relist(struct ui *);
 void	 ui_index_draw(struct ui *);
 const struct cache_msg *ui_index_current(struct ui *);
 void	 ui_index_query(const struct ui_index *, struct cache_query *,

@@ -276,7 +276,7 @@ ui_view_limit(struct ui *ui, const char *text)
 		ui_status_set_message(ui, false,
 		    _("Searching the server as well..."));
 	}
-	ui_index_refresh(ui);
+	ui_index_relist(ui);
 }
 
 /* The server's ~b matches arrived: merge them in. */
