@@ -132,6 +132,7 @@ pop3_pend_flush(struct pop3_pend *p, struct error *err)
 		goto out;
 	}
 	p->stored += p->n;
+	account_rows_written(&p->pa->base);	/* the list may show them */
 	rc = 0;
 out:
 	pop3_pend_clear(p);

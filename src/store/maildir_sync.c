@@ -63,6 +63,7 @@ maildir_sync_write(struct maildir_sync *s, struct error *err)
 		if (cache_commit(s->cache, err) == -1)
 			return -1;
 		s->in_txn = false;
+		account_rows_written(&s->ma->base);	/* the list may show them */
 	}
 	if (!s->in_txn) {
 		if (cache_begin(s->cache, err) == -1)

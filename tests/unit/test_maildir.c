@@ -39,6 +39,13 @@ account_status(struct account *a, const char *fmt, ...)
 	(void)fmt;
 }
 
+/* The UI is not told of written rows here. */
+void
+account_rows_written(struct account *a)
+{
+	(void)a;
+}
+
 /* Write root/rel with content and (if not 0) an mtime. */
 static void
 t_file(const char *rel, const char *content, time_t mtime)

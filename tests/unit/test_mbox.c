@@ -43,6 +43,13 @@ account_status(struct account *a, const char *fmt, ...)
 	(void)fmt;
 }
 
+/* The UI is not told of written rows here. */
+void
+account_rows_written(struct account *a)
+{
+	(void)a;
+}
+
 /* Collect a message. */
 static int
 t_on_msg(void *arg, const struct mbox_msg *m)

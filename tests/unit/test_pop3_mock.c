@@ -275,6 +275,13 @@ account_status(struct account *a, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The UI is not told of written rows here. */
+void
+account_rows_written(struct account *a)
+{
+	(void)a;
+}
+
 /* The configured password (no password_command here). */
 char *
 config_account_password(const struct config_account *cfg, struct error *err)
