@@ -1,10 +1,12 @@
 /*
  * imap_fetch_batch.c - downloading many messages' headers, newest first.
  *
- * The first IMAP_FIRST_WINDOW newest messages are asked for first, so
- * the first screenful is in the cache after one round trip; the rest
- * follows in batches of IMAP_BATCH_SIZE, with IMAP_BATCH_WINDOW commands
- * in flight at once (RFC 3501 5.5), with progress reported after each.
+ * The first IMAP_FIRST_WINDOW newest messages are asked for first, alone,
+ * so the first screenful is in the cache after one round trip and holds
+ * the newest mail (pipelined FETCHes may be answered interleaved); the
+ * rest follows in batches of IMAP_BATCH_SIZE, with IMAP_BATCH_WINDOW
+ * commands in flight at once (RFC 3501 5.5), with progress reported after
+ * each.
  * Parsed messages are gathered in memory (imap_pend.c) and written in
  * short transactions whenever the input runs dry or 1,000 are gathered:
  * no write transaction is ever held while waiting for the server.  Memory
@@ -151,7 +153,13 @@ imap_batch_run(struct imap_batch *bt, struct error *err)
 
 	imap_pend_init(&bt->pend, bt->ia, bt->folder->id);
 	while (bt->next < bt->nsets || bt->ntags > 0) {
-		while (bt->next < bt->nsets && bt->ntags < IMAP_BATCH_WINDOW) {
+		/*
+		 * The first window goes alone: Dovecot runs pipelined FETCHes
+		 * side by side, and the first screenful must be the newest
+		 * messages, not a mix of every batch in flight.
+		 */
+		while (bt->next < bt->nsets && bt->ntags < IMAP_BATCH_WINDOW &&
+		    (bt->finished > 0 || bt->ntags == 0)) {
 			if (imap_batch_send(bt, err) == -1)
 				goto out;
 		}
