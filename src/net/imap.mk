@@ -35,14 +35,14 @@ check_PROGRAMS += tests/unit/test_imap_parse
 TESTS += tests/unit/test_imap_parse
 tests_unit_test_imap_parse_SOURCES = tests/unit/test_imap_parse.c
 tests_unit_test_imap_parse_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_imap_parse_LDADD = src/net/libimap.a src/util/libutil.a \
+tests_unit_test_imap_parse_LDADD = src/net/libimap.a src/net/libstream.a src/util/libutil.a \
 	$(TEST_LDADD) -lpthread
 
 check_PROGRAMS += tests/unit/test_imap_utf7
 TESTS += tests/unit/test_imap_utf7
 tests_unit_test_imap_utf7_SOURCES = tests/unit/test_imap_utf7.c
 tests_unit_test_imap_utf7_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_imap_utf7_LDADD = src/net/libimap.a src/util/libutil.a \
+tests_unit_test_imap_utf7_LDADD = src/net/libimap.a src/net/libstream.a src/util/libutil.a \
 	$(TEST_LDADD) -lpthread
 
 check_PROGRAMS += tests/unit/test_imap_conn
@@ -50,7 +50,7 @@ TESTS += tests/unit/test_imap_conn
 tests_unit_test_imap_conn_SOURCES = tests/unit/test_imap_conn.c \
 	tests/unit/test_imap_mock.c tests/unit/test_imap_mock.h
 tests_unit_test_imap_conn_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_imap_conn_LDADD = src/net/libimap.a src/util/libutil.a \
+tests_unit_test_imap_conn_LDADD = src/net/libimap.a src/net/libstream.a src/util/libutil.a \
 	$(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
 check_PROGRAMS += tests/unit/test_imap_driver
@@ -58,7 +58,7 @@ TESTS += tests/unit/test_imap_driver
 tests_unit_test_imap_driver_SOURCES = tests/unit/test_imap_driver.c \
 	tests/unit/test_imap_mock.c tests/unit/test_imap_mock.h
 tests_unit_test_imap_driver_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_imap_driver_LDADD = src/net/libimap.a src/cache/libcache.a \
+tests_unit_test_imap_driver_LDADD = src/net/libimap.a src/net/libstream.a src/cache/libcache.a \
 	src/mime/libmime.a src/util/libutil.a $(SQLITE_LIBS) $(LTLIBICONV) \
 	$(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
@@ -69,7 +69,7 @@ tests_unit_test_imap_sync_SOURCES = tests/unit/test_imap_sync.c \
 	tests/unit/test_imap_fixture.c tests/unit/test_imap_fixture.h \
 	tests/unit/test_imap_mock.c tests/unit/test_imap_mock.h
 tests_unit_test_imap_sync_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_imap_sync_LDADD = src/net/libimap.a src/cache/libcache.a \
+tests_unit_test_imap_sync_LDADD = src/net/libimap.a src/net/libstream.a src/cache/libcache.a \
 	src/mime/libmime.a src/util/libutil.a $(SQLITE_LIBS) $(LTLIBICONV) \
 	$(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
@@ -80,7 +80,7 @@ tests_unit_test_imap_ops_SOURCES = tests/unit/test_imap_ops.c \
 	tests/unit/test_imap_fixture.c tests/unit/test_imap_fixture.h \
 	tests/unit/test_imap_mock.c tests/unit/test_imap_mock.h
 tests_unit_test_imap_ops_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_imap_ops_LDADD = src/net/libimap.a src/cache/libcache.a \
+tests_unit_test_imap_ops_LDADD = src/net/libimap.a src/net/libstream.a src/cache/libcache.a \
 	src/mime/libmime.a src/util/libutil.a $(SQLITE_LIBS) $(LTLIBICONV) \
 	$(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
@@ -91,7 +91,7 @@ tests_unit_test_imap_robust_SOURCES = tests/unit/test_imap_robust.c \
 	tests/unit/test_imap_fixture.c tests/unit/test_imap_fixture.h \
 	tests/unit/test_imap_mock.c tests/unit/test_imap_mock.h
 tests_unit_test_imap_robust_CFLAGS = $(TEST_CFLAGS) $(SQLITE_CFLAGS)
-tests_unit_test_imap_robust_LDADD = src/net/libimap.a src/cache/libcache.a \
+tests_unit_test_imap_robust_LDADD = src/net/libimap.a src/net/libstream.a src/cache/libcache.a \
 	src/mime/libmime.a src/util/libutil.a $(SQLITE_LIBS) $(LTLIBICONV) \
 	$(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
@@ -103,7 +103,7 @@ tests_unit_test_imap_secret_SOURCES = tests/unit/test_imap_secret.c \
 tests_unit_test_imap_secret_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_imap_secret_LDFLAGS = $(AM_LDFLAGS) \
 	-Wl,--wrap=realloc -Wl,--wrap=free
-tests_unit_test_imap_secret_LDADD = src/net/libimap.a src/util/libutil.a \
+tests_unit_test_imap_secret_LDADD = src/net/libimap.a src/net/libstream.a src/util/libutil.a \
 	$(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
 # The COMPRESS=DEFLATE layer against zlib itself.
@@ -120,7 +120,7 @@ check_PROGRAMS += tests/unit/test_sasl
 TESTS += tests/unit/test_sasl
 tests_unit_test_sasl_SOURCES = tests/unit/test_sasl.c
 tests_unit_test_sasl_CFLAGS = $(TEST_CFLAGS) $(GSASL_CFLAGS)
-tests_unit_test_sasl_LDADD = src/net/libimap.a src/util/libutil.a \
+tests_unit_test_sasl_LDADD = src/net/libimap.a src/net/libstream.a src/util/libutil.a \
 	$(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
 # Login transcripts: each mechanism, auth order, plain-text refusal,
@@ -130,17 +130,17 @@ TESTS += tests/unit/test_imap_login
 tests_unit_test_imap_login_SOURCES = tests/unit/test_imap_login.c \
 	tests/unit/test_imap_mock.c tests/unit/test_imap_mock.h
 tests_unit_test_imap_login_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_imap_login_LDADD = src/net/libimap.a src/util/libutil.a \
+tests_unit_test_imap_login_LDADD = src/net/libimap.a src/net/libstream.a src/util/libutil.a \
 	$(ZLIB_LIBS) $(GSASL_LIBS) $(TEST_LDADD) -lpthread
 
 if ENABLE_FUZZING
 FUZZ_TARGETS += tests/fuzz/fuzz_imap_parse
 tests_fuzz_fuzz_imap_parse_SOURCES = tests/fuzz/fuzz_imap_parse.c
-tests_fuzz_fuzz_imap_parse_LDADD = src/net/libimap.a src/util/libutil.a
+tests_fuzz_fuzz_imap_parse_LDADD = src/net/libimap.a src/net/libstream.a src/util/libutil.a
 tests_fuzz_fuzz_imap_parse_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 
 FUZZ_TARGETS += tests/fuzz/fuzz_imap_utf7
 tests_fuzz_fuzz_imap_utf7_SOURCES = tests/fuzz/fuzz_imap_utf7.c
-tests_fuzz_fuzz_imap_utf7_LDADD = src/net/libimap.a src/util/libutil.a
+tests_fuzz_fuzz_imap_utf7_LDADD = src/net/libimap.a src/net/libstream.a src/util/libutil.a
 tests_fuzz_fuzz_imap_utf7_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif

@@ -335,14 +335,7 @@ imap_login_open(const struct config_account *cfg, enum config_security sec,
 		a.port = (char *)port;
 	if (endpoint_from_account(&a, wake_fd, ep, err) == -1)
 		return NULL;
-	if (gt > 0) {
-		/* auto: the connect too; every mode: the TLS handshake. */
-		if (cfg->security == CONFIG_SEC_AUTO &&
-		    (ep->connect_timeout_ms <= 0 || ep->connect_timeout_ms > gt))
-			ep->connect_timeout_ms = gt;
-		if (ep->timeout_ms <= 0 || ep->timeout_ms > gt)
-			ep->timeout_ms = gt;
-	}
+	transport_bound_attempt(ep, gt, cfg->security == CONFIG_SEC_AUTO);
 	s = transport_connect(ep, err);
 	endpoint_fini(ep);		/* the proxy password; ep->tls stays */
 	if (s == NULL)
@@ -393,21 +386,6 @@ fail:
 	return -1;
 }
 
-/* Whether a failed implicit-TLS attempt is worth a STARTTLS one. */
-static bool
-imap_login_retry(const struct error *err)
-{
-	switch (err->code) {
-	case ERR_CONFIG:
-	case ERR_CANCELLED:
-	case ERR_AUTH:
-	case ERR_TLS_VERIFY:	/* a certificate failure is an answer */
-		return false;
-	default:
-		return true;
-	}
-}
-
 /* security = auto: implicit TLS, then STARTTLS (see the file comment). */
 static int
 imap_login_auto(const struct config_account *cfg, int wake_fd,
@@ -420,7 +398,7 @@ imap_login_auto(const struct config_account *cfg, int wake_fd,
 	if (imap_login_mode(cfg, CONFIG_SEC_IMPLICIT, port1, wake_fd, out,
 	    err) == 0)
 		goto won;
-	if (!imap_login_retry(err))
+	if (!transport_retry_starttls(err))
 		return -1;
 	first = *err;
 	port2 = strcmp(port1, "993") == 0 ? "143" : port1;

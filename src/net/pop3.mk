@@ -21,7 +21,7 @@ check_PROGRAMS += tests/unit/test_pop3_parse
 TESTS += tests/unit/test_pop3_parse
 tests_unit_test_pop3_parse_SOURCES = tests/unit/test_pop3_parse.c
 tests_unit_test_pop3_parse_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_pop3_parse_LDADD = src/net/libpop3.a src/util/libutil.a \
+tests_unit_test_pop3_parse_LDADD = src/net/libpop3.a src/net/libstream.a src/util/libutil.a \
 	$(TEST_LDADD) -lpthread
 
 # Login transcripts against a scripted server: each mechanism, APOP,
@@ -31,7 +31,7 @@ TESTS += tests/unit/test_pop3_login
 tests_unit_test_pop3_login_SOURCES = tests/unit/test_pop3_login.c \
 	tests/unit/test_pop3_mock.c tests/unit/test_pop3_mock.h
 tests_unit_test_pop3_login_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_pop3_login_LDADD = src/net/libpop3.a src/net/libimap.a \
+tests_unit_test_pop3_login_LDADD = src/net/libpop3.a src/net/libstream.a src/net/libimap.a \
 	src/cache/libcache.a src/mime/libmime.a src/util/libutil.a \
 	$(SQLITE_LIBS) $(LTLIBICONV) $(ZLIB_LIBS) $(GSASL_LIBS) \
 	$(OPENSSL_LIBS) $(TEST_LDADD) -lpthread
@@ -44,7 +44,7 @@ tests_unit_test_pop3_driver_SOURCES = tests/unit/test_pop3_driver.c \
 	tests/unit/test_pop3_fixture.c tests/unit/test_pop3_fixture.h \
 	tests/unit/test_pop3_mock.c tests/unit/test_pop3_mock.h
 tests_unit_test_pop3_driver_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_pop3_driver_LDADD = src/net/libpop3.a src/net/libimap.a \
+tests_unit_test_pop3_driver_LDADD = src/net/libpop3.a src/net/libstream.a src/net/libimap.a \
 	src/cache/libcache.a src/mime/libmime.a src/util/libutil.a \
 	$(SQLITE_LIBS) $(LTLIBICONV) $(ZLIB_LIBS) $(GSASL_LIBS) \
 	$(OPENSSL_LIBS) $(TEST_LDADD) -lpthread
@@ -56,7 +56,7 @@ tests_unit_test_pop3_policy_SOURCES = tests/unit/test_pop3_policy.c \
 	tests/unit/test_pop3_fixture.c tests/unit/test_pop3_fixture.h \
 	tests/unit/test_pop3_mock.c tests/unit/test_pop3_mock.h
 tests_unit_test_pop3_policy_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_pop3_policy_LDADD = src/net/libpop3.a src/net/libimap.a \
+tests_unit_test_pop3_policy_LDADD = src/net/libpop3.a src/net/libstream.a src/net/libimap.a \
 	src/cache/libcache.a src/mime/libmime.a src/util/libutil.a \
 	$(SQLITE_LIBS) $(LTLIBICONV) $(ZLIB_LIBS) $(GSASL_LIBS) \
 	$(OPENSSL_LIBS) $(TEST_LDADD) -lpthread
@@ -64,6 +64,6 @@ tests_unit_test_pop3_policy_LDADD = src/net/libpop3.a src/net/libimap.a \
 if ENABLE_FUZZING
 FUZZ_TARGETS += tests/fuzz/fuzz_pop3_parse
 tests_fuzz_fuzz_pop3_parse_SOURCES = tests/fuzz/fuzz_pop3_parse.c
-tests_fuzz_fuzz_pop3_parse_LDADD = src/net/libpop3.a src/util/libutil.a
+tests_fuzz_fuzz_pop3_parse_LDADD = src/net/libpop3.a src/net/libstream.a src/util/libutil.a
 tests_fuzz_fuzz_pop3_parse_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif

@@ -6,7 +6,7 @@ src_net_libstream_a_SOURCES = \
 	src/net/stream_proxy.c src/net/stream_proxy.h \
 	src/net/stream_tcp.c \
 	src/net/stream_tls.c src/net/stream_tls_range.c \
-	src/net/transport.c src/net/transport.h
+	src/net/transport.c src/net/transport.h src/net/transport_policy.c
 
 check_PROGRAMS += tests/unit/test_stream_proxy
 TESTS += tests/unit/test_stream_proxy

@@ -19,6 +19,8 @@
 #ifndef PETREL_TRANSPORT_H
 #define PETREL_TRANSPORT_H
 
+#include <stdbool.h>
+
 #include "net/stream.h"
 #include "net/stream_proxy.h"
 #include "util/error.h"
@@ -51,5 +53,20 @@ struct transport_endpoint {
  */
 struct stream	*transport_connect(const struct transport_endpoint *ep,
 		     struct error *err);
+
+/*
+ * Bound one attempt of security = auto (or any greeting) by ms: the TLS
+ * handshake and the first read always, the connect too when auto is set
+ * (so a port that speaks the other mode cannot stall the fallback).
+ */
+void		 transport_bound_attempt(struct transport_endpoint *ep, int ms,
+		     bool is_auto);
+/*
+ * Whether an implicit-TLS attempt that failed with err is worth a
+ * STARTTLS one (security = auto): not after a configuration, cancel,
+ * authentication or certificate failure, which are answers, not a
+ * wrong mode.
+ */
+bool		 transport_retry_starttls(const struct error *err);
 
 #endif
