@@ -268,7 +268,15 @@ enum cache_op_type {
 	CACHE_OP_FLAGS = 1,	/* add/remove on remote_id */
 	CACHE_OP_MOVE,		/* remote_id to target_folder_id */
 	CACHE_OP_COPY,		/* remote_id to target_folder_id */
-	CACHE_OP_EXPUNGE	/* remove remote_id (it carries \Deleted) */
+	CACHE_OP_EXPUNGE,	/* remove remote_id (it carries \Deleted) */
+	/*
+	 * Across accounts, queued on the TARGET account: append the cached
+	 * body of (folder_id, remote_id), a message of another account, to
+	 * target_folder_id; after a move the target's worker queues the
+	 * removal on the source account (FLAGS \Deleted, EXPUNGE).
+	 */
+	CACHE_OP_XMOVE,
+	CACHE_OP_XCOPY
 };
 
 struct cache_op {

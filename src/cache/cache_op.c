@@ -29,6 +29,8 @@ cache_op_check(const struct cache_op *op, struct error *e)
 		break;
 	case CACHE_OP_MOVE:
 	case CACHE_OP_COPY:
+	case CACHE_OP_XMOVE:
+	case CACHE_OP_XCOPY:
 		if (op->target_folder_id <= 0)
 			return error_set(e, ERR_CACHE, ERR_SCOPE_OP, "move or "
 			    "copy without a target folder");
@@ -52,7 +54,7 @@ cache_op_add(struct cache *c, struct cache_op *op, struct error *e)
 
 	if (cache_op_check(op, e) != 0)
 		return -1;
-	moves = op->type == CACHE_OP_MOVE || op->type == CACHE_OP_COPY;
+	moves = op->type != CACHE_OP_FLAGS && op->type != CACHE_OP_EXPUNGE;
 	s = cache_stmt(c, CACHE_STMT_OP_ADD, "INSERT INTO pending_ops "
 	    "(account_id, type, folder_id, remote_id, add_flags, remove_flags, "
 	    "target_folder_id, created) "

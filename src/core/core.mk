@@ -9,6 +9,7 @@ src_core_libcore_a_SOURCES = \
 	src/core/paths.c src/core/paths.h \
 	src/core/sync.c src/core/sync.h \
 	src/core/worker.c src/core/worker.h src/core/worker_impl.h \
+	src/core/worker_import.c \
 	src/core/worker_run.c
 
 check_PROGRAMS += tests/unit/test_config

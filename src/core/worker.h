@@ -64,6 +64,11 @@ enum worker_event_type {
 					   or token command must connect, and
 					   after a typed password was refused;
 					   commands wait meanwhile */
+	WORKER_EV_OPS_QUEUED,		/* operations were queued for folder_id's
+					   account, another one (the source of
+					   a move between accounts): the UI
+					   tells that account's worker to
+					   replay them */
 	WORKER_EV_CERT			/* text: "sha256:... REASON": the server
 					   certificate failed verification on
 					   an account without a pin; sent once

@@ -73,6 +73,10 @@ void	 worker_run(struct worker *, const struct worker_cmd *);
 void	 worker_failed(struct worker *, const struct error *);
 /* Replay the cache's pending operations; false if the server went away. */
 bool	 worker_flush_ops(struct worker *);
+/* worker_import.c: an XMOVE/XCOPY op; 1 while the body is not cached. */
+int	 worker_op_import(struct worker *, const struct cache_op *,
+	     struct error *);
+
 /* Bring the watched folder up to date and IDLE on it until a command. */
 void	 worker_idle(struct worker *);
 /* Reconnect: resync all, or the watched folder, or replay the queue. */

@@ -161,7 +161,10 @@ worker_op_run_len(const struct cache_op *ops, size_t n, size_t i)
 	return j - i;
 }
 
-/* Send one batch of like operations to the server. */
+/*
+ * Send one batch of like operations to the server: 0, -1 with err, or 1
+ * when an import from another account waits for its body.
+ */
 static int
 worker_op_send(struct worker *w, const struct cache_op *op,
     const char *const *ids, size_t n, struct error *err)
@@ -169,6 +172,8 @@ worker_op_send(struct worker *w, const struct cache_op *op,
 	struct cache_folder	from, to;
 	int			rc = -1;
 
+	if (op->type == CACHE_OP_XMOVE || op->type == CACHE_OP_XCOPY)
+		return worker_op_import(w, op, err);
 	memset(&to, 0, sizeof to);
 	if (cache_folder_get(w->cache, op->folder_id, &from, err) != 0 ||
 	    ((op->type == CACHE_OP_MOVE || op->type == CACHE_OP_COPY) &&
@@ -193,6 +198,9 @@ worker_op_send(struct worker *w, const struct cache_op *op,
 	case CACHE_OP_EXPUNGE:
 		rc = account_expunge(w->account, &from, ids, n, w->cache, err);
 		break;
+	case CACHE_OP_XMOVE:
+	case CACHE_OP_XCOPY:
+		break;
 	}
 out:
 	cache_folder_fini(&from);
@@ -208,6 +216,8 @@ worker_op_result(struct worker *w, const struct cache_op *ops, size_t len,
 	struct error	cerr;
 	size_t		k;
 
+	if (rc == 1)
+		return true;	/* an import waits for its body: kept as is */
 	for (k = 0; k < len; k++) {
 		if (rc == 0 || ops[k].attempts + 1 >= WORKER_OP_ATTEMPTS ||
 		    err->code == ERR_NOTFOUND)

@@ -273,6 +273,35 @@ ui_event_cert(struct ui *ui, size_t i, const char *text)
 	a->cert_wanted = true;
 }
 
+/* A body arrived: accounts waiting to import one may go on. */
+static void
+ui_event_imports(struct ui *ui)
+{
+	size_t	j;
+
+	for (j = 0; j < ui->naccounts; j++) {
+		if (ui->accounts[j].imports_waiting)
+			ui_submit(ui, j, WORKER_FLUSH_OPS, 0, 0, 0);
+	}
+}
+
+/* Another worker queued operations for folder_id's account: replay them. */
+static void
+ui_event_flush_owner(struct ui *ui, int64_t folder_id)
+{
+	struct cache_folder	f;
+	struct error		err;
+	size_t			j;
+
+	if (cache_folder_get(ui->cache, folder_id, &f, &err) == 0) {
+		for (j = 0; j < ui->naccounts; j++) {
+			if (ui_ops_account_id(ui, j) == f.account_id)
+				ui_submit(ui, j, WORKER_FLUSH_OPS, 0, 0, 0);
+		}
+	}
+	cache_folder_fini(&f);
+}
+
 /* Handle one event from account i's worker. */
 static void
 ui_event(struct ui *ui, size_t i, const struct worker_event *ev)
@@ -292,6 +321,10 @@ ui_event(struct ui *ui, size_t i, const struct worker_event *ev)
 	case WORKER_EV_BODY:
 		ui_pager_body_ready(ui, ev->msg_id);
 		ui_save_body_ready(ui, ev->msg_id);
+		ui_event_imports(ui);
+		break;
+	case WORKER_EV_OPS_QUEUED:
+		ui_event_flush_owner(ui, ev->folder_id);
 		break;
 	case WORKER_EV_ERROR:
 		ui_status_set_message(ui, true, ev->text != NULL ? ev->text :

@@ -49,6 +49,9 @@ struct ui_account {
 	char				*cert_fp;	/* WORKER_EV_CERT's, or NULL */
 	char				*cert_reason;	/* sanitised */
 	bool				 cert_wanted;	/* offer not shown yet */
+	bool				 imports_waiting; /* XMOVE/XCOPY queued
+							   here: replay when a
+							   body arrives */
 };
 
 /* A row of the folder pane: an account heading or one of its folders. */
@@ -385,7 +388,8 @@ int	 ui_thread_order(struct cache *, int64_t folder_id, bool newest_first,
 
 /* ui_ops.c: operations on messages */
 void	 ui_ops_do(struct ui *, enum ui_action);
-void	 ui_ops_transfer(struct ui *, int64_t target, bool copy, bool tagged);
+void	 ui_ops_transfer(struct ui *, size_t account, int64_t target,
+	     bool copy, bool tagged);
 void	 ui_ops_expunge(struct ui *);
 void	 ui_ops_mark_seen(struct ui *, const struct cache_msg *);
 bool	 ui_ops_read_only(struct ui *, size_t account, const char *what);

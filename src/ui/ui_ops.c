@@ -32,6 +32,8 @@ struct ui_ops_change {
 	unsigned		 remove;
 	int64_t			 target;
 	size_t			 removed;	/* rows that left the folder */
+	bool			 cross;		/* XMOVE/XCOPY: queued on */
+	size_t			 to_account;	/* this account's queue */
 };
 
 /* Free a set. */
@@ -173,6 +175,14 @@ ui_ops_one(struct ui *ui, int64_t account_id, const struct cache_msg *m,
 		return 0;
 	case CACHE_OP_COPY:
 		return ui_ops_queue(ui, account_id, m, c, 0, 0, err);
+	case CACHE_OP_XMOVE:
+	case CACHE_OP_XCOPY:
+		/* The row stays until the target holds the message. */
+		if (!m->has_body)
+			ui_submit(ui, ui->index.account, WORKER_FETCH_BODY, 0,
+			    m->id, 0);
+		return ui_ops_queue(ui, account_id, m, c,
+		    m->flags & ~(unsigned)CACHE_FLAG_DELETED, 0, err);
 	}
 	return 0;
 }
@@ -183,7 +193,8 @@ ui_ops_apply(struct ui *ui, const struct ui_ops_set *set,
     struct ui_ops_change *c)
 {
 	struct error	err;
-	int64_t		account_id = ui_ops_account_id(ui, ui->index.account);
+	size_t		queue = c->cross ? c->to_account : ui->index.account;
+	int64_t		account_id = ui_ops_account_id(ui, queue);
 	size_t		i;
 
 	if (account_id < 0)
@@ -200,7 +211,7 @@ ui_ops_apply(struct ui *ui, const struct ui_ops_set *set,
 		cache_rollback(ui->cache);
 		goto fail;
 	}
-	ui_submit(ui, ui->index.account, WORKER_FLUSH_OPS, 0, 0, 0);
+	ui_submit(ui, queue, WORKER_FLUSH_OPS, 0, 0, 0);
 	ui->index_stale = true;
 	ui->folders_stale = true;
 	return 0;
@@ -228,7 +239,7 @@ static void
 ui_ops_toggle(struct ui *ui, bool tagged, unsigned flag, const char *what)
 {
 	struct ui_ops_set	set = { NULL, 0, 0 };
-	struct ui_ops_change	c = { CACHE_OP_FLAGS, 0, 0, 0, 0 };
+	struct ui_ops_change	c = { CACHE_OP_FLAGS, 0, 0, 0, 0, false, 0 };
 	size_t			i;
 
 	if (ui_ops_read_only(ui, ui->index.account, what) ||
@@ -252,7 +263,7 @@ ui_ops_delete(struct ui *ui, bool tagged)
 {
 	struct ui_ops_set	set = { NULL, 0, 0 };
 	struct ui_ops_change	c = { CACHE_OP_FLAGS, CACHE_FLAG_DELETED, 0,
-				    0, 0 };
+				    0, 0, false, 0 };
 	struct cache_folder	trash;
 	struct error		err;
 	int			r = 1;
@@ -289,7 +300,7 @@ ui_ops_undelete(struct ui *ui, bool tagged)
 {
 	struct ui_ops_set	set = { NULL, 0, 0 };
 	struct ui_ops_change	c = { CACHE_OP_FLAGS, 0, CACHE_FLAG_DELETED,
-				    0, 0 };
+				    0, 0, false, 0 };
 
 	if (ui_ops_read_only(ui, ui->index.account, _("undelete")) ||
 	    ui_ops_targets(ui, tagged, &set) != 0)
@@ -300,15 +311,50 @@ out:
 	ui_ops_set_free(&set);
 }
 
+/*
+ * Move or copy to another account: queued on the target account, which
+ * appends the body the source account downloads (worker_import.c).
+ */
+static void
+ui_ops_transfer_across(struct ui *ui, size_t account, int64_t target,
+    bool copy, bool tagged)
+{
+	struct ui_ops_set	set = { NULL, 0, 0 };
+	struct ui_ops_change	c = { copy ? CACHE_OP_XCOPY : CACHE_OP_XMOVE,
+				    0, 0, target, 0, true, account };
+	char			*s;
+
+	if ((!copy && ui_ops_read_only(ui, ui->index.account, _("move"))) ||
+	    ui_ops_read_only(ui, account, copy ? _("copy") : _("move")))
+		return;
+	if (ui_ops_targets(ui, tagged, &set) != 0)
+		goto out;
+	if (ui_ops_apply(ui, &set, &c) == 0) {
+		ui->accounts[account].imports_waiting = true;
+		s = xasprintf(copy ? _("Copying %zu messages to another "
+		    "account.") : _("Moving %zu messages to another account."),
+		    set.n);
+		ui_status_set_message(ui, false, s);
+		free(s);
+	}
+out:
+	ui_ops_set_free(&set);
+}
+
 /* The picker chose a folder: move or copy the messages there. */
 void
-ui_ops_transfer(struct ui *ui, int64_t target, bool copy, bool tagged)
+ui_ops_transfer(struct ui *ui, size_t account, int64_t target, bool copy,
+    bool tagged)
 {
 	struct ui_ops_set	set = { NULL, 0, 0 };
 	struct ui_ops_change	c = { copy ? CACHE_OP_COPY : CACHE_OP_MOVE, 0,
-				    0, target, 0 };
+				    0, target, 0, false, 0 };
 	char			*s;
 
+	if (account != ui->index.account) {
+		ui_ops_transfer_across(ui, account, target, copy, tagged);
+		return;
+	}
 	if (ui_ops_read_only(ui, ui->index.account, copy ? _("copy") :
 	    _("move")))
 		return;
@@ -389,7 +435,7 @@ void
 ui_ops_expunge(struct ui *ui)
 {
 	struct ui_ops_set	 set = { NULL, 0, 0 };
-	struct ui_ops_change	 c = { CACHE_OP_EXPUNGE, 0, 0, 0, 0 };
+	struct ui_ops_change	 c = { CACHE_OP_EXPUNGE, 0, 0, 0, 0, false, 0 };
 	char			*s;
 
 	if (ui->index.folder_id == 0 ||
@@ -416,19 +462,21 @@ ui_ops_mark_seen(struct ui *ui, const struct cache_msg *m)
 {
 	struct ui_ops_set	set = { (struct cache_msg *)m, 1, 1 };
 	struct ui_ops_change	c = { CACHE_OP_FLAGS, CACHE_FLAG_SEEN, 0, 0,
-				    0 };
+				    0, false, 0 };
 
 	if (ui->accounts[ui->index.account].cfg->read_only)
 		return;
 	ui_ops_apply(ui, &set, &c);
 }
 
-/* Before a move or copy: refuse early, or open the folder picker. */
+/*
+ * Before a move or copy: refuse early, or open the folder picker (a copy
+ * out of a read-only account may still go to another account).
+ */
 static void
 ui_ops_pick(struct ui *ui, bool tagged, bool copy)
 {
-	if (ui_ops_read_only(ui, ui->index.account, copy ? _("copy") :
-	    _("move")))
+	if (!copy && ui_ops_read_only(ui, ui->index.account, _("move")))
 		return;
 	if (!tagged && ui->mode != UI_MODE_PAGER &&
 	    ui_index_current(ui) == NULL) {

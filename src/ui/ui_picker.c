@@ -1,8 +1,10 @@
 /*
  * ui_picker.c - the folder picker of s (move), C (copy) and c (change).
  *
- * A list over the main area of the folders that hold messages: the open
- * account's for move and copy, every account's for change.  j/k and the
+ * A list over the main area of the folders that hold messages: those of
+ * every writable account for move and copy (another account's folder
+ * makes it a move between accounts, ui_ops.c), every account's for
+ * change.  j/k and the
  * arrows move; typing filters the list by a case-insensitive substring
  * (j and k move while nothing is typed: "/" starts a filter with either);
  * Enter picks, Esc cancels.  The rows are copied when the picker opens,
@@ -69,22 +71,51 @@ ui_picker_account_label(const struct ui *ui, size_t account)
 	return "";
 }
 
+/*
+ * Whether a folder row is a candidate: any folder to change to; for a
+ * move or copy, a folder of a writable account (the open account's own
+ * only when it is writable: a copy out of a read-only account goes to
+ * another one).
+ */
+static bool
+ui_picker_wants(const struct ui *ui, enum ui_picker_kind kind,
+    const struct ui_folder_row *r)
+{
+	if (r->heading || (r->folder.attrs & CACHE_FOLDER_NOSELECT))
+		return false;
+	if (kind == UI_PICK_CHANGE)
+		return true;
+	return !ui->accounts[r->account].cfg->read_only;
+}
+
+/* Whether the rows span more than one account (labels name it then). */
+static bool
+ui_picker_many(const struct ui *ui, enum ui_picker_kind kind)
+{
+	size_t	i;
+
+	for (i = 0; i < ui->folders.nrows; i++) {
+		if (ui_picker_wants(ui, kind, &ui->folders.rows[i]) &&
+		    ui->folders.rows[i].account != ui->index.account)
+			return true;
+	}
+	return false;
+}
+
 /* Copy the candidate folders out of the folder pane's rows. */
 static void
-ui_picker_load(struct ui *ui, struct ui_picker *pk, bool all_accounts)
+ui_picker_load(struct ui *ui, struct ui_picker *pk)
 {
 	const struct ui_folder_row	*r;
 	size_t				 i;
 	bool				 many = ui->naccounts > 1 &&
-					     all_accounts;
+					     ui_picker_many(ui, pk->kind);
 
 	pk->rows = xcalloc(ui->folders.nrows + 1, sizeof *pk->rows);
 	pk->shown = xcalloc(ui->folders.nrows + 1, sizeof *pk->shown);
 	for (i = 0; i < ui->folders.nrows; i++) {
 		r = &ui->folders.rows[i];
-		if (r->heading || (r->folder.attrs & CACHE_FOLDER_NOSELECT))
-			continue;
-		if (!all_accounts && r->account != ui->index.account)
+		if (!ui_picker_wants(ui, pk->kind, r))
 			continue;
 		pk->rows[pk->nrows].account = r->account;
 		pk->rows[pk->nrows].folder_id = r->folder.id;
@@ -107,7 +138,7 @@ ui_picker_open(struct ui *ui, enum ui_picker_kind kind, bool tagged)
 	pk->tagged = tagged;
 	pk->back = ui->mode == UI_MODE_PICKER ? UI_MODE_INDEX : ui->mode;
 	buf_init(&pk->filter, UI_PICKER_FILTER_MAX);
-	ui_picker_load(ui, pk, kind == UI_PICK_CHANGE);
+	ui_picker_load(ui, pk);
 	pk->sc.height = ui->main_height > 1 ? ui->main_height - 1 : 1;
 	ui_picker_apply(pk);
 	if (pk->nrows == 0) {
@@ -145,7 +176,8 @@ ui_picker_pick(struct ui *ui)
 	r.label = NULL;		/* stays with the picker */
 	ui_picker_close(ui);
 	if (kind != UI_PICK_CHANGE) {
-		ui_ops_transfer(ui, r.folder_id, kind == UI_PICK_COPY, tagged);
+		ui_ops_transfer(ui, r.account, r.folder_id,
+		    kind == UI_PICK_COPY, tagged);
 		return;
 	}
 	if (cache_folder_get(ui->cache, r.folder_id, &f, &err) != 0) {

@@ -351,7 +351,7 @@ START_TEST(test_pending_ops)
 	struct cache	*c;
 	struct cache_op	*ops, bad;
 	struct error	 e;
-	int64_t		 a, b, fa[3], fb[3], id1, id2, id3, id4;
+	int64_t		 a, b, fa[3], fb[3], id1, id2, id3, id4, id5;
 	size_t		 n;
 	char		 longerr[1000];
 
@@ -381,6 +381,20 @@ START_TEST(test_pending_ops)
 	ck_assert_int_eq(ops[2].id, id4);
 	ck_assert_int_eq(ops[2].type, CACHE_OP_EXPUNGE);
 	cache_op_list_free(ops, n);
+
+	/*
+	 * Across accounts: queued on the target account (b), naming a
+	 * message of the source (a), kept with its target folder.
+	 */
+	id5 = test_op(c, b, CACHE_OP_XMOVE, fa[0], "11", fb[1]);
+	ck_assert_int_eq(cache_op_list(c, b, &ops, &n, &e), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(ops[1].id, id5);
+	ck_assert_int_eq(ops[1].type, CACHE_OP_XMOVE);
+	ck_assert_int_eq(ops[1].folder_id, fa[0]);
+	ck_assert_int_eq(ops[1].target_folder_id, fb[1]);
+	cache_op_list_free(ops, n);
+	ck_assert_int_eq(cache_op_done(c, id5, &e), 0);
 
 	/* Failures count and keep the last reason, cut at a character. */
 	ck_assert_int_eq(cache_op_failed(c, id3, "NO [TRYCREATE] no Trash",
@@ -420,6 +434,8 @@ START_TEST(test_pending_ops)
 	bad.folder_id = fa[0];
 	bad.remote_id = (char *)"1";
 	bad.type = CACHE_OP_COPY;
+	ck_assert_int_eq(cache_op_add(c, &bad, &e), -1);	/* no target */
+	bad.type = CACHE_OP_XMOVE;
 	ck_assert_int_eq(cache_op_add(c, &bad, &e), -1);	/* no target */
 	bad.type = (enum cache_op_type)77;
 	ck_assert_int_eq(cache_op_add(c, &bad, &e), -1);
