@@ -247,6 +247,8 @@ imap_auth_candidates(struct imap_conn *c, const struct config_account *cfg,
 		offered |= SASL_BIT(SASL_PLAIN);
 	n = sasl_choose(offered, cfg != NULL ? cfg->auth : NULL,
 	    cfg != NULL && cfg->oauth2_token_command != NULL, list, err);
+	if (n > 0 && (cfg == NULL || cfg->auth == NULL) && stream_is_tls(c->s))
+		sasl_order_for_tls(list, n);
 	*dropped = false;
 	for (int i = 0; i < n; i++) {
 		if (sasl_mech_reveals_secret(list[i]) &&

@@ -324,6 +324,8 @@ pop3_auth_candidates(struct pop3_conn *c, enum sasl_mech *list,
 
 	n = sasl_choose(c->mechs, cfg != NULL ? cfg->auth : NULL,
 	    cfg != NULL && cfg->oauth2_token_command != NULL, list, err);
+	if (n > 0 && (cfg == NULL || cfg->auth == NULL) && stream_is_tls(c->s))
+		sasl_order_for_tls(list, n);
 	*dropped = false;
 	for (int i = 0; i < n; i++) {
 		if (sasl_mech_reveals_secret(list[i]) && !pop3_auth_clear_ok(c))

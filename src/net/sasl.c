@@ -149,6 +149,28 @@ sasl_choose(unsigned offered, const char *auth, bool have_token,
 	return n;
 }
 
+/*
+ * Inside TLS with a verified (or pinned) certificate: PLAIN before
+ * CRAM-MD5 (sasl.h).
+ */
+void
+sasl_order_for_tls(enum sasl_mech *list, int n)
+{
+	int	cram = -1, plain = -1;
+
+	for (int i = 0; i < n; i++) {
+		if (list[i] == SASL_CRAM_MD5)
+			cram = i;
+		else if (list[i] == SASL_PLAIN)
+			plain = i;
+	}
+	if (cram < 0 || plain < cram)
+		return;
+	for (int i = plain; i > cram; i--)
+		list[i] = list[i - 1];
+	list[cram] = SASL_PLAIN;
+}
+
 /* Append s with ',' and '=' escaped as RFC 5801 saslname wants. */
 static void
 sasl_saslname(struct buf *b, const char *s)

@@ -72,6 +72,16 @@ bool		 sasl_mech_client_first(enum sasl_mech);
 int		 sasl_choose(unsigned offered, const char *auth, bool have_token,
 		     enum sasl_mech *out, struct error *);
 
+/*
+ * Reorder a default choice (no "auth" list) for a connection inside TLS
+ * whose certificate was verified or pinned: PLAIN moves ahead of
+ * CRAM-MD5.  CRAM-MD5 hides nothing TLS does not already hide, makes the
+ * server keep a password equivalent, and costs a round trip more than
+ * PLAIN with an initial response; SCRAM stays first (the server never
+ * learns the password, and proves it knew the secret).
+ */
+void		 sasl_order_for_tls(enum sasl_mech *list, int n);
+
 /* Start a client session; NULL with err on failure. */
 struct sasl_client *sasl_client_new(enum sasl_mech, const struct sasl_creds *,
 		     struct error *);

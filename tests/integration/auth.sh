@@ -128,4 +128,26 @@ for sec in starttls implicit none auto; do
 	[ "$ms" -lt "$limit" ] || t_fail "silent server ($sec): error after ${ms} ms, not within $limit ms"
 	t_log "silent server ($sec): $(cat "$T/silent-$sec.err") after ${ms} ms"
 done
+
+# --- the default without SCRAM: PLAIN inside TLS, CRAM-MD5 outside --------
+# Inside verified TLS CRAM-MD5 hides nothing more and costs a round trip:
+# PLAIN with an initial response goes first; without TLS, CRAM-MD5 (which
+# does not reveal the password) is still chosen.
+export DOVECOT_EXTRA_CONF='auth_mechanisms = plain login cram-md5'
+dovecot_restart || t_fail "Dovecot did not restart without SCRAM"
+write_config "$T/nosc-tls.conf" implicit "$DOVECOT_IMAPS_PORT" ""
+n=$(log_count "method=PLAIN")
+t_run sync-nosc-tls 60 "$PETREL" -F "$T/nosc-tls.conf" sync test
+assert_rc 0 sync-nosc-tls
+sleep 0.2
+[ "$(log_count "method=PLAIN")" -gt "$n" ] ||
+    t_fail "inside TLS without SCRAM, the default mechanism was not PLAIN"
+write_config "$T/nosc-none.conf" none "$DOVECOT_IMAP_PORT" ""
+n=$(log_count "method=CRAM-MD5")
+t_run sync-nosc-none 60 "$PETREL" -F "$T/nosc-none.conf" sync test
+assert_rc 0 sync-nosc-none
+sleep 0.2
+[ "$(log_count "method=CRAM-MD5")" -gt "$n" ] ||
+    t_fail "without TLS, the default mechanism was not CRAM-MD5"
+t_log "default without SCRAM: PLAIN inside TLS, CRAM-MD5 outside"
 t_pass

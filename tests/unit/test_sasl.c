@@ -41,6 +41,41 @@ START_TEST(test_choose_default)
 }
 END_TEST
 
+START_TEST(test_order_for_tls)
+{
+	enum sasl_mech	 l[SASL_NMECHS];
+	struct error	 err;
+	unsigned	 all = 0;
+	int		 n;
+
+	for (int m = 1; m < SASL_NMECHS; m++)
+		all |= SASL_BIT(m);
+	/* SCRAM stays first; PLAIN moves ahead of CRAM-MD5. */
+	n = sasl_choose(all, NULL, false, l, &err);
+	sasl_order_for_tls(l, n);
+	ck_assert_int_eq(n, 5);
+	ck_assert_int_eq(l[0], SASL_SCRAM_SHA_256);
+	ck_assert_int_eq(l[1], SASL_SCRAM_SHA_1);
+	ck_assert_int_eq(l[2], SASL_PLAIN);
+	ck_assert_int_eq(l[3], SASL_CRAM_MD5);
+	ck_assert_int_eq(l[4], SASL_LOGIN);
+	/* Dovecot's usual offer: PLAIN LOGIN CRAM-MD5. */
+	n = sasl_choose(SASL_BIT(SASL_PLAIN) | SASL_BIT(SASL_LOGIN) |
+	    SASL_BIT(SASL_CRAM_MD5), NULL, false, l, &err);
+	sasl_order_for_tls(l, n);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(l[0], SASL_PLAIN);
+	ck_assert_int_eq(l[1], SASL_CRAM_MD5);
+	ck_assert_int_eq(l[2], SASL_LOGIN);
+	/* Nothing to move. */
+	l[0] = SASL_CRAM_MD5;
+	l[1] = SASL_LOGIN;
+	sasl_order_for_tls(l, 2);
+	ck_assert_int_eq(l[0], SASL_CRAM_MD5);
+	ck_assert_int_eq(l[1], SASL_LOGIN);
+}
+END_TEST
+
 START_TEST(test_choose_list)
 {
 	enum sasl_mech	 l[SASL_NMECHS];
@@ -268,6 +303,7 @@ sasl_suite(void)
 	TCase	*tc = tcase_create("core");
 
 	tcase_add_test(tc, test_choose_default);
+	tcase_add_test(tc, test_order_for_tls);
 	tcase_add_test(tc, test_choose_list);
 	tcase_add_test(tc, test_plain_login_cram);
 	tcase_add_test(tc, test_oauth);
