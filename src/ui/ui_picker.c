@@ -143,7 +143,12 @@ ui_picker_open(struct ui *ui, enum ui_picker_kind kind, bool tagged)
 	ui_picker_apply(pk);
 	if (pk->nrows == 0) {
 		ui_picker_fini(pk);
-		ui_status_set_message(ui, false, _("No folders to choose from."));
+		/* A copy out of a read-only account, with nowhere else to go. */
+		if (kind == UI_PICK_CHANGE || !ui_ops_read_only(ui,
+		    ui->index.account, kind == UI_PICK_COPY ? _("copy") :
+		    _("move")))
+			ui_status_set_message(ui, false,
+			    _("No folders to choose from."));
 		return;
 	}
 	ui->mode = UI_MODE_PICKER;
