@@ -39,6 +39,8 @@ struct account;
 #define DRIVER_CAP_SEARCH	0x10u	/* server-side text search */
 #define DRIVER_CAP_APPEND	0x20u	/* append a message to a folder */
 #define DRIVER_CAP_FOLDER_EDIT	0x40u	/* create/rename/delete folders */
+#define DRIVER_CAP_INBOX	0x80u	/* INBOX exists before any listing:
+					   a first sync does it first */
 
 /*
  * Progress reports from inside a long call ("headers 1200/2000").  Called on

@@ -22,7 +22,8 @@ struct sync_hooks {
 };
 
 /*
- * List folders, then sync each.  A folder that fails is reported through
+ * List folders, then sync each (a first sync of a DRIVER_CAP_INBOX
+ * account: INBOX, then the list, then the others).  A folder that fails is reported through
  * the hook and the others still sync; an account-scope failure (connection
  * lost, login refused) stops the run.  Returns -1 if anything failed, with
  * err holding the first failure.

@@ -28,6 +28,8 @@ PASSWORD = "s3cr3t-PW"
 AUTH_B64 = "AHVzZXIAczNjcjN0LVBX"  # base64("\0user\0s3cr3t-PW")
 
 GREETING = b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] transcript ready\r\n"
+GREETING_QRESYNC = (b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR ENABLE "
+                    b"CONDSTORE QRESYNC] transcript ready\r\n")
 LOGIN = ("a1 AUTHENTICATE PLAIN " + AUTH_B64,
          b"a1 OK [CAPABILITY IMAP4rev1 LITERAL+] Logged in\r\n")
 HEADER_FIELDS = "DATE FROM TO CC SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES"
@@ -54,40 +56,57 @@ def fetch(seq, uid, flags, subject):
             + fields(subject) + b")\r\n")
 
 
-def list_resp():
+def list_resp(tag):
     return (b'* LIST (\\HasNoChildren) "/" INBOX\r\n'
             b'* LIST (\\Noselect \\HasChildren) "/" Archive\r\n'
             b'* LIST (\\HasNoChildren) "/" "Archive/Entw&APw-rfe"\r\n'
-            b'a2 OK List completed\r\n')
+            + tag + b' OK List completed\r\n')
 
 
 # Each scenario: (name, steps, petrel extra args, expected exit status,
 # text expected on stdout or stderr).  A step is (expected line or None,
 # reply bytes, option dict).
 SCENARIOS = [
+    # A first sync: INBOX before the folder list (no LIST round trip
+    # before the first screenful), then the list, then the other folders.
     ("sync", [
         (None, GREETING, {}),
         LOGIN + ({},),
-        ('a2 LIST "" "*"', list_resp(), {}),
-        ('a3 SELECT "INBOX"',
+        ('a2 SELECT "INBOX"',
          b"* 2 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 42] UIDs valid\r\n"
-         b"* OK [UIDNEXT 8] next\r\na3 OK [READ-WRITE] Select completed\r\n", {}),
-        ("a4 " + fetch_all(2),
+         b"* OK [UIDNEXT 8] next\r\na2 OK [READ-WRITE] Select completed\r\n", {}),
+        ("a3 " + fetch_all(2),
          fetch(1, 5, b"\\Seen", b"=?UTF-8?B?R3LDvMOfZQ==?=")
          + fetch(2, 7, b"", b"Hello")
-         + b"a4 OK Fetch completed\r\n", {}),
+         + b"a3 OK Fetch completed\r\n", {}),
+        ('a4 LIST "" "*"', list_resp(b"a4"), {}),
         ('a5 SELECT "Archive/Entw&APw-rfe"',
          b"* 0 EXISTS\r\n* OK [UIDVALIDITY 43] ok\r\na5 OK selected\r\n", {}),
         ("a6 LOGOUT", b"* BYE bye\r\na6 OK Logout completed\r\n", {"close": True}),
     ], [], 0, ["INBOX: 2 messages, 1 unread", "Entw\u00fcrfe: 0 messages"]),
 
+    # ENABLE is not waited for: SELECT INBOX follows it at once (the
+    # server answers nothing until both are in).
+    ("enable-pipelined", [
+        (None, GREETING_QRESYNC, {}),
+        ("a1 AUTHENTICATE PLAIN " + AUTH_B64,
+         b"a1 OK [CAPABILITY IMAP4rev1 ENABLE CONDSTORE QRESYNC] in\r\n", {}),
+        ("a2 ENABLE QRESYNC", b"", {}),
+        ('a3 SELECT "INBOX" (CONDSTORE)',
+         b"* ENABLED QRESYNC\r\na2 OK Enabled\r\n"
+         b"* 0 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\n"
+         b"* OK [HIGHESTMODSEQ 1] ok\r\na3 OK [READ-WRITE] done\r\n", {}),
+        ('a4 LIST "" "*"', b'* LIST () "/" INBOX\r\na4 OK done\r\n', {}),
+        ("a5 LOGOUT", b"* BYE bye\r\na5 OK bye\r\n", {"close": True}),
+    ], [], 0, ["INBOX: 0 messages"]),
+
     ("read-only", [
         (None, GREETING, {}),
         LOGIN + ({},),
-        ('a2 LIST "" "*"', list_resp(), {}),
-        ('a3 EXAMINE "INBOX"',
-         b"* 1 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\na3 OK [READ-ONLY] done\r\n", {}),
-        ("a4 " + fetch_all(1), fetch(1, 5, b"", b"x") + b"a4 OK done\r\n", {}),
+        ('a2 EXAMINE "INBOX"',
+         b"* 1 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\na2 OK [READ-ONLY] done\r\n", {}),
+        ("a3 " + fetch_all(1), fetch(1, 5, b"", b"x") + b"a3 OK done\r\n", {}),
+        ('a4 LIST "" "*"', list_resp(b"a4"), {}),
         ('a5 EXAMINE "Archive/Entw&APw-rfe"',
          b"* 0 EXISTS\r\n* OK [UIDVALIDITY 43] ok\r\na5 OK done\r\n", {}),
         ("a6 LOGOUT", b"* BYE bye\r\na6 OK bye\r\n", {"close": True}),
@@ -106,28 +125,29 @@ SCENARIOS = [
     ("disconnect-mid-literal", [
         (None, GREETING, {}),
         LOGIN + ({},),
-        ('a2 LIST "" "*"', list_resp(), {}),
-        ('a3 SELECT "INBOX"',
-         b"* 1 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\na3 OK done\r\n", {}),
-        ("a4 " + fetch_all(1),
+        ('a2 SELECT "INBOX"',
+         b"* 1 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\na2 OK done\r\n", {}),
+        ("a3 " + fetch_all(1),
          b"* 1 FETCH (UID 5 BODY[HEADER.FIELDS (SUBJECT)] {100}\r\nonly part", {"close": True}),
     ], [], 1, ["closed the connection"]),
 
     ("line-too-long", [
         (None, GREETING, {}),
         LOGIN + ({},),
-        ('a2 LIST "" "*"', b"* LIST () \"/\" " + b"x" * (10 * 1024 * 1024)
-         + b"\r\na2 OK\r\n", {}),
+        ('a2 SELECT "INBOX"',
+         b"* 0 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\na2 OK done\r\n", {}),
+        ('a3 LIST "" "*"', b"* LIST () \"/\" " + b"x" * (10 * 1024 * 1024)
+         + b"\r\na3 OK\r\n", {}),
     ], [], 1, ["longer than"]),
 
     ("slow-drip", [
         (None, GREETING, {"drip": 0.002}),
         LOGIN + ({"drip": 0.002},),
-        ('a2 LIST "" "*"', b'* LIST () "/" INBOX\r\na2 OK done\r\n', {"drip": 0.001}),
-        ('a3 SELECT "INBOX"',
-         b"* 1 EXISTS\r\n* OK [UIDVALIDITY 1] ok\r\na3 OK done\r\n", {"drip": 0.001}),
-        ("a4 " + fetch_all(1), fetch(1, 9, b"\\Flagged", b"drip") + b"a4 OK\r\n",
+        ('a2 SELECT "INBOX"',
+         b"* 1 EXISTS\r\n* OK [UIDVALIDITY 1] ok\r\na2 OK done\r\n", {"drip": 0.001}),
+        ("a3 " + fetch_all(1), fetch(1, 9, b"\\Flagged", b"drip") + b"a3 OK\r\n",
          {"drip": 0.0005}),
+        ('a4 LIST "" "*"', b'* LIST () "/" INBOX\r\na4 OK done\r\n', {"drip": 0.001}),
         ("a5 LOGOUT", b"* BYE bye\r\na5 OK bye\r\n", {"close": True}),
     ], [], 0, ["INBOX: 1 messages, 1 unread"]),
 ]
