@@ -29,7 +29,7 @@
 #include "util/error.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define CACHE_SCHEMA_VERSION	2
+#define CACHE_SCHEMA_VERSION	3
 
 /* Message flags, stored as a bit set. */
 #define CACHE_FLAG_SEEN		0x01u
@@ -303,6 +303,65 @@ int	 cache_op_done(struct cache *, int64_t op_id, struct error *);
 int	 cache_op_failed(struct cache *, int64_t op_id, const char *reason,
 	     struct error *);
 void	 cache_op_list_free(struct cache_op *, size_t n);
+
+/*
+ * The outbox (schema version 3): messages to send, stored whole before
+ * the first byte goes out, removed only once the server accepted them and
+ * their Sent copy is made.  Keyed by account name, not row: a message is
+ * never lost with a cache clean-up.
+ */
+enum cache_outbox_state {
+	CACHE_OUTBOX_QUEUED = 0,	/* waiting (again) to be sent */
+	CACHE_OUTBOX_SENDING,		/* handed to the server; a crash now
+					   leaves it to be sent again */
+	CACHE_OUTBOX_ACCEPTED		/* the server took it; a Sent copy is
+					   still to be made */
+};
+
+/* The largest message the outbox takes (what it then sends). */
+#define CACHE_OUTBOX_MAX	(96u * 1024 * 1024)
+
+struct cache_outbox {
+	int64_t			 id;
+	char			*account;	/* config account name */
+	int64_t			 created;	/* seconds since the epoch */
+	char			*env_from;	/* envelope sender */
+	char			*env_rcpt;	/* recipients, one a line */
+	char			*dsn_notify;	/* or NULL */
+	char			*dsn_ret;	/* or NULL */
+	char			*subject;	/* decoded, for display */
+	char			*to_line;	/* decoded To, for display */
+	char			*raw;		/* NULL when listed */
+	size_t			 len;		/* of raw (also when listed) */
+	enum cache_outbox_state	 state;
+	int			 attempts;
+	int64_t			 next_try;	/* not before (epoch s) */
+	char			*last_error;	/* or NULL */
+};
+
+/* Store a message (sets m->id, created; state queued, no attempts). */
+int	 cache_outbox_add(struct cache *, struct cache_outbox *m,
+	     struct error *);
+/*
+ * The outbox of one account (NULL: every account), oldest first, without
+ * the raw messages (len is set).
+ */
+int	 cache_outbox_list(struct cache *, const char *account,
+	     struct cache_outbox **v, size_t *n, struct error *);
+/* One message with its raw bytes; 1 if there is no such row. */
+int	 cache_outbox_get(struct cache *, int64_t id, struct cache_outbox *m,
+	     struct error *);
+/*
+ * Record a state; with error (a failed attempt), count the attempt, keep
+ * the error and the time of the next try.
+ */
+int	 cache_outbox_set_state(struct cache *, int64_t id,
+	     enum cache_outbox_state, const char *error, int64_t next_try,
+	     struct error *);
+/* Drop a message (sent and saved, or cancelled by the user). */
+int	 cache_outbox_remove(struct cache *, int64_t id, struct error *);
+void	 cache_outbox_fini(struct cache_outbox *);
+void	 cache_outbox_list_free(struct cache_outbox *, size_t n);
 
 /* Bodies: the raw RFC 5322 message as the server sent it. */
 int	 cache_body_put(struct cache *, int64_t msg_id, const char *raw,

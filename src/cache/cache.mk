@@ -1,5 +1,5 @@
 # src/cache: the SQLite cache (schema, migrations, folders, messages,
-# queries, pending operations, bodies).
+# queries, pending operations, bodies, the outbox).
 noinst_LIBRARIES += src/cache/libcache.a
 src_cache_libcache_a_SOURCES = \
 	src/cache/cache.c src/cache/cache.h src/cache/cache_impl.h \
@@ -9,6 +9,7 @@ src_cache_libcache_a_SOURCES = \
 	src/cache/cache_folder.c \
 	src/cache/cache_msg.c \
 	src/cache/cache_op.c \
+	src/cache/cache_outbox.c \
 	src/cache/cache_query.c \
 	src/cache/cache_schema.c \
 	src/cache/cache_sortkey.c
@@ -43,4 +44,12 @@ TESTS += tests/unit/test_cache_extra
 tests_unit_test_cache_extra_SOURCES = tests/unit/test_cache_extra.c
 tests_unit_test_cache_extra_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cache_extra_LDADD = src/cache/libcache.a src/util/libutil.a \
+	$(SQLITE_LIBS) $(TEST_LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/test_cache_outbox
+TESTS += tests/unit/test_cache_outbox
+tests_unit_test_cache_outbox_SOURCES = tests/unit/test_cache_outbox.c \
+	tests/unit/test_tmpdir.c tests/unit/test_tmpdir.h
+tests_unit_test_cache_outbox_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_cache_outbox_LDADD = src/cache/libcache.a src/util/libutil.a \
 	$(SQLITE_LIBS) $(TEST_LDADD) -lpthread

@@ -12,7 +12,7 @@
  * petrel must not write rows a newer schema does not expect), and so is an
  * SQLite file another program has marked with its own application_id.
  *
- * Room is kept for later steps: thread ids on messages and the outbox.
+ * Room is kept for later steps: thread ids on messages.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +163,33 @@ static const char cache_schema_v2[] =
 	"CREATE INDEX pending_ops_target ON pending_ops (target_folder_id)"
 	"  WHERE target_folder_id IS NOT NULL;";
 
+/*
+ * Version 3: the outbox.  A message is stored here, whole, before the
+ * first byte of it goes to a server, and leaves only once the server
+ * accepted it and any Sent copy is made (state: 0 queued, 1 handed to the
+ * server (a crash then leaves it to be sent again), 2 accepted, a Sent
+ * copy still to make).  Outbox rows do not go with their account's row:
+ * a message is never lost to a cache clean-up.
+ */
+static const char cache_schema_v3[] =
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  account TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  env_from TEXT NOT NULL,"
+	"  env_rcpt TEXT NOT NULL,"
+	"  dsn_notify TEXT,"
+	"  dsn_ret TEXT,"
+	"  subject TEXT,"
+	"  to_line TEXT,"
+	"  raw BLOB NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_try INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT"
+	");"
+	"CREATE INDEX outbox_account ON outbox (account, id);";
+
 /* One migration step: the SQL that takes the file to this version. */
 struct cache_step {
 	int		 version;
@@ -172,6 +199,7 @@ struct cache_step {
 static const struct cache_step cache_steps[] = {
 	{ 1, cache_schema_v1 },
 	{ 2, cache_schema_v2 },
+	{ 3, cache_schema_v3 },
 };
 
 _Static_assert(sizeof cache_steps / sizeof cache_steps[0] ==

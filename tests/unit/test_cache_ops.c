@@ -152,7 +152,7 @@ START_TEST(test_migrate_v1)
 	test_sql(test_schema_v1);
 	c = test_open();
 	ck_assert_int_eq(cache_schema_version(c, &v, &e), 0);
-	ck_assert_int_eq(v, 2);
+	ck_assert_int_eq(v, CACHE_SCHEMA_VERSION);
 	/* Every row is kept, with what it had. */
 	ck_assert_int_eq(cache_account_id(c, "acct", &acct, &e), 0);
 	ck_assert_int_eq(acct, 1);
@@ -208,13 +208,14 @@ START_TEST(test_migrate_v1)
 	cache_msg_fini(&m);
 	ck_assert_int_eq(cache_folder_set_role(c, 2, CACHE_ROLE_SENT, &e), 0);
 	cache_close(c);
-	ck_assert_int_eq(test_sql_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(test_sql_int("PRAGMA user_version"),
+	    CACHE_SCHEMA_VERSION);
 	ck_assert_int_eq(test_sql_int("SELECT role FROM folders WHERE id = 2"),
 	    CACHE_ROLE_SENT);
 	/* Reopening migrates nothing twice. */
 	c = test_open();
 	ck_assert_int_eq(cache_schema_version(c, &v, &e), 0);
-	ck_assert_int_eq(v, 2);
+	ck_assert_int_eq(v, CACHE_SCHEMA_VERSION);
 	cache_close(c);
 }
 END_TEST
