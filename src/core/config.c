@@ -299,7 +299,7 @@ config_pager_command(struct config_reader *r, char ***argv, const char *key,
 	return 1;
 }
 
-/* A [general] key of the pager; -1 if key is not one. */
+/* A [general] key of the pager or the composer; -1 if not one. */
 static int
 config_pager_key(struct config_reader *r, const char *key, const char *v)
 {
@@ -322,6 +322,15 @@ config_pager_key(struct config_reader *r, const char *key, const char *v)
 			return config_fail(r, "charset_fallback: unknown "
 			    "charset '%s'", v);
 		return config_set_str(r, &p->charset_fallback, key, v);
+	}
+	if (strcmp(key, "editor") == 0) {
+		char		**argv;
+		const char	 *why;
+
+		if (config_argv_split(v, &argv, &why) == -1)
+			return config_fail(r, "editor: %s", why);
+		config_argv_free(argv);
+		return config_set_str(r, &r->cfg->editor, key, v);
 	}
 	return -1;
 }
@@ -391,6 +400,7 @@ config_section(struct config_reader *r, const char *section)
 	a->greeting_timeout_ms = CONFIG_DEFAULT_GREETING_TIMEOUT_MS;
 	a->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
 	a->leave_days = -1;
+	a->send.save_sent = true;
 	a->line = r->line;
 	r->acct = a;
 	return 1;
@@ -472,6 +482,8 @@ config_account_key(struct config_reader *r, struct config_account *a,
 		return rc;
 	if ((rc = config_store_account_key(r, a, key, v)) != -1)
 		return rc;
+	if ((rc = config_send_account_key(r, a, key, v)) != -1)
+		return rc;
 	return config_fail(r, "unknown key '%s' in [account %s]", key, a->name);
 }
 
@@ -522,7 +534,8 @@ config_check(struct config_reader *r)
 		r->line = a->line;
 		if (a->driver == NULL)
 			a->driver = xstrdup("imap");
-		if (config_store_check(r, a) == 0)
+		if (config_store_check(r, a) == 0 ||
+		    config_send_check(r, a) == 0)
 			return 0;
 		if (a->path != NULL)	/* a local store: no server */
 			continue;
@@ -636,6 +649,7 @@ config_account_fini(struct config_account *a)
 	free(a->password_command);
 	free(a->tls_ca_file);
 	config_net_account_fini(a);
+	config_send_fini(&a->send);
 }
 
 /* Free a config. */
@@ -658,6 +672,7 @@ config_free(struct config *cfg)
 	free(cfg->path);
 	free(cfg->log_file);
 	free(cfg->default_account);
+	free(cfg->editor);
 	free(cfg);
 }
 

@@ -28,6 +28,8 @@
  *   url_command = xdg-open   (the URL list's Enter runs it with the URL as
  *                            its last argument, without a shell; default
  *                            none: the URL is shown on the message line)
+ *   editor = vim             (the composer's editor, split as a shell would,
+ *                            no expansions; default $VISUAL, $EDITOR, vi)
  *
  *   [account NAME]
  *   driver = imap
@@ -59,6 +61,22 @@
  *                            literal+, special-use, utf8=accept)
  *   leave_on_server = yes | no | DAYS   (pop3: keep, delete once
  *                             downloaded, or delete DAYS days after)
+ *
+ *   Sending (any driver):
+ *   from = Me <me@example.org>   (default: user, if it is an address)
+ *   alternates = me@old.example other@example.org  (also one's own)
+ *   smtp_host = smtp.example.org
+ *   smtp_port = 465 | 587    (default: 465 implicit, 587 otherwise)
+ *   smtp_security = implicit | starttls | none  (default: implicit on
+ *                            465 or no port, else starttls)
+ *   smtp_user / smtp_password / smtp_password_command / smtp_auth /
+ *   smtp_tls_min, smtp_tls_ca_file ... (every tls_ key): unset ones are
+ *                            the account's
+ *   sendmail_command = msmtp -t  (instead of SMTP: the message on stdin,
+ *                            recipients as arguments, split as a shell
+ *                            would, no expansions)
+ *   save_sent = yes | no     (append a copy to the Sent folder; no when
+ *                            the server saves one itself)
  *
  *   [account NAME] driver = maildir, path = ~/Maildir  (no host, no user)
  *   [account NAME] driver = mbox, path = /var/mail/me  (read-only)
@@ -127,6 +145,27 @@ struct config_tls {
 	char			*ciphersuites;	/* TLS 1.3 suites */
 };
 
+/*
+ * How an account sends mail (issue 6): SMTP submission settings, each
+ * unset one taken from the account's own (user, password, TLS, auth), or
+ * a sendmail-compatible command; and who the user is.
+ */
+struct config_send {
+	char			*from;		/* "Name <addr>"; NULL: user */
+	char			**alternates;	/* own addr-specs, NULL-ended */
+	char			*smtp_host;	/* NULL: no SMTP */
+	char			*smtp_port;	/* NULL: 465 implicit, 587 */
+	enum config_security	 smtp_security;	/* implicit, starttls, none */
+	bool			 smtp_security_set;
+	char			*smtp_user;	/* NULL: the account's */
+	char			*smtp_password;	/* secret */
+	char			*smtp_password_command;
+	char			*smtp_auth;	/* NULL: the account's auth */
+	struct config_tls	 smtp_tls;	/* unset fields: the account's */
+	char			**sendmail_argv; /* sendmail_command, or NULL */
+	bool			 save_sent;	/* copy to Sent (default yes) */
+};
+
 struct config_account {
 	char			*name;
 	char			*driver;	/* imap, pop3, maildir or mbox */
@@ -155,6 +194,7 @@ struct config_account {
 	 * downloaded (no), N delete N days after the download.
 	 */
 	int			 leave_days;
+	struct config_send	 send;
 	int			 line;		/* where the section starts */
 };
 
@@ -185,6 +225,7 @@ struct config {
 	struct config_proxy	*proxies;
 	size_t			 nproxies;
 	struct config_pager	 pager;
+	char			*editor;	/* [general] editor, or NULL */
 };
 
 /* Parse a file; NULL with "path:line: message" in the error on failure. */
@@ -214,6 +255,14 @@ char		*config_account_password(const struct config_account *,
 int		 config_argv_split(const char *s, char ***argv,
 		     const char **why);
 void		 config_argv_free(char **argv);
+/*
+ * The account to send a's mail through SMTP: a copy of *a (borrowing its
+ * strings) with host, port, security, user, password, TLS and auth taken
+ * from the smtp_ settings where they are set.  -1 with ERR_CONFIG if a
+ * has no smtp_host.
+ */
+int		 config_smtp_account(const struct config_account *a,
+		     struct config_account *smtp, struct error *);
 /* The default config path: $XDG_CONFIG_HOME/petrel/config. */
 char		*config_default_path(void);
 

@@ -36,6 +36,11 @@ int	 config_set_str(struct config_reader *, char **, const char *key,
 	     const char *value);
 
 /* config_net.c */
+/* A tls_ key (name without any smtp_ prefix): 1, 0 failed, -1 not one. */
+int	 config_net_tls_key(struct config_reader *, struct config_tls *,
+	     const char *key, const char *value);
+/* Free a TLS settings' strings but ca_file (an account's is shared). */
+void	 config_net_tls_fini(struct config_tls *);
 /* A connection key of an [account]: 1 handled, 0 failed, -1 not ours. */
 int	 config_net_account_key(struct config_reader *,
 	     struct config_account *, const char *key, const char *value);
@@ -50,6 +55,11 @@ int	 config_store_account_key(struct config_reader *,
 	     struct config_account *, const char *key, const char *v);
 int	 config_store_check(struct config_reader *, struct config_account *);
 void	 config_net_account_fini(struct config_account *);
+/* config_send.c: sending keys of an [account]; -1 if not one. */
+int	 config_send_account_key(struct config_reader *,
+	     struct config_account *, const char *key, const char *v);
+int	 config_send_check(struct config_reader *, struct config_account *);
+void	 config_send_fini(struct config_send *);
 void	 config_net_proxies_free(struct config *);
 
 #endif

@@ -100,7 +100,7 @@ config_mechs(const char *v, const char **bad)
 }
 
 /* The TLS keys of an [account]: 1 handled, 0 failed, -1 not a TLS key. */
-static int
+int
 config_net_tls_key(struct config_reader *r, struct config_tls *t,
     const char *key, const char *v)
 {
@@ -353,16 +353,23 @@ void
 config_net_account_fini(struct config_account *a)
 {
 	/* a->tls.ca_file is a->tls_ca_file, freed by the caller. */
-	free(a->tls.ca_dir);
-	free(a->tls.fingerprint);
-	free(a->tls.cert_file);
-	free(a->tls.key_file);
-	free(a->tls.ciphers);
-	free(a->tls.ciphersuites);
+	config_net_tls_fini(&a->tls);
 	free(a->auth);
 	free(a->oauth2_token_command);
 	free(a->imap_disable);
 	free(a->proxy_name);
+}
+
+/* Free TLS settings' strings, ca_file aside. */
+void
+config_net_tls_fini(struct config_tls *t)
+{
+	free(t->ca_dir);
+	free(t->fingerprint);
+	free(t->cert_file);
+	free(t->key_file);
+	free(t->ciphers);
+	free(t->ciphersuites);
 }
 
 /* Free the proxy profiles. */

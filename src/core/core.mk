@@ -4,6 +4,7 @@ src_core_libcore_a_SOURCES = \
 	src/core/account.c src/core/account.h \
 	src/core/config.c src/core/config.h src/core/config_impl.h \
 	src/core/config_net.c \
+	src/core/config_send.c \
 	src/core/config_store.c \
 	src/core/password.c \
 	src/core/paths.c src/core/paths.h \

@@ -151,6 +151,33 @@ static const struct {
 	{ "[account a]\nhost = h\nuser = u\npassword = p\n"
 	  "password_command = echo p\n",
 	  "t.conf:1: [account a] has both 'password' and 'password_command'" },
+	{ "[account a]\nhost = h\nuser = u\nsmtp_host = s\n"
+	  "sendmail_command = msmtp -t\n",
+	  "t.conf:1: [account a] has both smtp_host and sendmail_command: "
+	  "choose one" },
+	{ "[account a]\nhost = h\nuser = u\nsmtp_port = 587\n",
+	  "t.conf:1: [account a]: smtp_ settings without smtp_host" },
+	{ "[account a]\nhost = h\nuser = u\nsmtp_host = s\n"
+	  "smtp_security = auto\n",
+	  "t.conf:5: smtp_security must be implicit, starttls or none, not "
+	  "'auto'" },
+	{ "[account a]\nhost = h\nuser = u\nsmtp_host = s\n"
+	  "smtp_tls_min = 1.4\n",
+	  "t.conf:5: tls_min must be 1.0, 1.1, 1.2 or 1.3, not '1.4'" },
+	{ "[account a]\nhost = h\nuser = u\nsmtp_host = s\n"
+	  "smtp_auth = gssapi\n",
+	  "t.conf:5: unknown SASL mechanism in auth: 'gssapi' (known: plain, "
+	  "login, cram-md5, scram-sha-1, scram-sha-256, xoauth2, oauthbearer)" },
+	{ "[account a]\nhost = h\nuser = u\nfrom = Me\n",
+	  "t.conf:4: from must hold an address, not 'Me'" },
+	{ "[account a]\nhost = h\nuser = u\nalternates = me@x, bob\n",
+	  "t.conf:4: alternates: 'bob' is not an address" },
+	{ "[account a]\nhost = h\nuser = u\nsendmail_command = 'msmtp\n",
+	  "t.conf:4: sendmail_command: unbalanced quote" },
+	{ "[general]\neditor = \"vim\n",
+	  "t.conf:2: editor: unbalanced quote" },
+	{ "[account a]\nhost = h\nuser = u\nsave_sent = maybe\n",
+	  "t.conf:4: save_sent must be yes or no, not 'maybe'" },
 };
 
 START_TEST(test_bad)
@@ -192,6 +219,67 @@ START_TEST(test_store_settings)
 	ck_assert_int_eq(cfg->accounts[2].delete_mode, CONFIG_DELETE_EXPUNGE);
 	ck_assert_str_eq(cfg->accounts[3].port, "110");
 	ck_assert_int_eq(cfg->accounts[3].leave_days, 0);
+	config_free(cfg);
+}
+END_TEST
+
+/* Sending: SMTP settings fall back to the account's, one by one. */
+START_TEST(test_send_settings)
+{
+	struct config			*cfg;
+	const struct config_account	*a;
+	struct config_account		 smtp;
+	struct error			 err;
+
+	cfg = config_parse("s.conf",
+	    "[general]\neditor = vim -c 'set tw=72'\n"
+	    "[account a]\nhost = imap.x\nuser = me@x\npassword = pw\n"
+	    "tls_min = 1.2\ntls_ca_file = /ca.pem\nauth = plain\n"
+	    "from = Me <me@x>\nalternates = me@old.x, other@x\n"
+	    "smtp_host = smtp.x\n"
+	    "[account b]\nhost = imap.x\nuser = u\npassword = pw\n"
+	    "smtp_host = smtp.y\nsmtp_port = 587\nsmtp_user = s@y\n"
+	    "smtp_password_command = pass smtp\nsmtp_tls_ca_file = /s.pem\n"
+	    "smtp_tls_max = 1.2\nsmtp_auth = login\nsave_sent = no\n"
+	    "[account c]\ndriver = maildir\npath = /m\n"
+	    "sendmail_command = msmtp -a 'my acct'\n", &err);
+	ck_assert_msg(cfg != NULL, "%s", err.msg);
+	ck_assert_str_eq(cfg->editor, "vim -c 'set tw=72'");
+	a = config_account_find(cfg, "a");
+	ck_assert_str_eq(a->send.from, "Me <me@x>");
+	ck_assert_str_eq(a->send.alternates[0], "me@old.x");
+	ck_assert_str_eq(a->send.alternates[1], "other@x");
+	ck_assert_ptr_null(a->send.alternates[2]);
+	ck_assert(a->send.save_sent);
+	/* Everything from the account; implicit TLS on 465. */
+	ck_assert_int_eq(config_smtp_account(a, &smtp, &err), 0);
+	ck_assert_str_eq(smtp.host, "smtp.x");
+	ck_assert_str_eq(smtp.port, "465");
+	ck_assert_str_eq(smtp.driver, "smtp");
+	ck_assert_int_eq(smtp.security, CONFIG_SEC_IMPLICIT);
+	ck_assert_str_eq(smtp.user, "me@x");
+	ck_assert_str_eq(smtp.password, "pw");
+	ck_assert_str_eq(smtp.auth, "plain");
+	ck_assert_str_eq(smtp.tls.ca_file, "/ca.pem");
+	ck_assert_int_eq(smtp.tls.min_version, 12);
+	/* Each smtp_ setting wins; 587 means STARTTLS. */
+	a = config_account_find(cfg, "b");
+	ck_assert_int_eq(config_smtp_account(a, &smtp, &err), 0);
+	ck_assert_str_eq(smtp.port, "587");
+	ck_assert_int_eq(smtp.security, CONFIG_SEC_STARTTLS);
+	ck_assert_str_eq(smtp.user, "s@y");
+	ck_assert_ptr_null(smtp.password);	/* not the IMAP one */
+	ck_assert_str_eq(smtp.password_command, "pass smtp");
+	ck_assert_str_eq(smtp.tls.ca_file, "/s.pem");
+	ck_assert_int_eq(smtp.tls.max_version, 12);
+	ck_assert_str_eq(smtp.auth, "login");
+	ck_assert(!a->send.save_sent);
+	/* A local store sends through a command; it has no SMTP. */
+	a = config_account_find(cfg, "c");
+	ck_assert_str_eq(a->send.sendmail_argv[0], "msmtp");
+	ck_assert_str_eq(a->send.sendmail_argv[2], "my acct");
+	ck_assert_int_eq(config_smtp_account(a, &smtp, &err), -1);
+	ck_assert_int_eq(err.code, ERR_CONFIG);
 	config_free(cfg);
 }
 END_TEST
@@ -330,6 +418,7 @@ config_suite(void)
 	tcase_add_test(tc, test_good);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof bad / sizeof *bad);
 	tcase_add_test(tc, test_net_settings);
+	tcase_add_test(tc, test_send_settings);
 	tcase_add_test(tc, test_store_settings);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_password_command_failure);
