@@ -12,7 +12,7 @@
 #	petrel_install_packages tmux # any list
 
 # Compiling petrel (configure.ac checks for each of these).
-PETREL_BUILD_DEPS=(build-essential autoconf automake autopoint libtool
+PETREL_BUILD_DEPS=(build-essential autoconf automake autopoint libtool libmagic-dev
 	pkg-config gettext libncurses-dev libssl-dev libcurl4-openssl-dev
 	libsqlite3-dev libinih-dev zlib1g-dev libgsasl-dev check)
 # Running the integration tests and the demo.
