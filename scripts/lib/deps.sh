@@ -16,7 +16,7 @@ PETREL_BUILD_DEPS=(build-essential autoconf automake autopoint libtool libmagic-
 	pkg-config gettext libncurses-dev libssl-dev libcurl4-openssl-dev
 	libsqlite3-dev libinih-dev zlib1g-dev libgsasl-dev check)
 # Running the integration tests and the demo.
-PETREL_TEST_DEPS=(dovecot-imapd dovecot-pop3d tmux openssl python3 procps
+PETREL_TEST_DEPS=(dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix tmux openssl python3 procps
 	dante-server tinyproxy openssh-server openssh-client passwd)
 # The libFuzzer targets (configure --enable-fuzzing); the matching
 # libclang-rt-N-dev is added when apt knows it.
@@ -61,6 +61,14 @@ petrel_install_packages() {
 		made_policy=1
 	fi
 	petrel_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 || rc=$?
+	# postfix: installed unconfigured, so the system's Postfix never
+	# listens on port 25 (policy-rc.d only stops the start during
+	# apt-get; without a main.cf it does not start at boot either).  The
+	# tests run private instances (tests/lib/postfix.sh).
+	if [ $rc = 0 ] && printf '%s\n' "${missing[@]}" | grep -qx postfix; then
+		echo 'postfix postfix/main_mailer_type select No configuration' |
+		    petrel_as_root debconf-set-selections || rc=$?
+	fi
 	if [ $rc = 0 ]; then
 		petrel_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
