@@ -1,5 +1,6 @@
 /*
- * drivers.c - the account drivers this petrel is built with.
+ * drivers.c - the account drivers this petrel is built with, and its
+ * sender (the outbox's SMTP / sendmail_command side).
  *
  * Part of the program's wiring rather than of src/core: drivers use core
  * (config, account wrappers), so core must not name them.
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "send/outbox.h"
 
 static const struct driver_ops *const drivers[] = {
 	&imap_driver_ops,
@@ -26,4 +28,16 @@ driver_find(const char *name)
 			return drivers[i];
 	}
 	return NULL;
+}
+
+static const struct sender_ops sender = {
+	outbox_send,
+	outbox_save_sent,
+};
+
+/* The outbox's sender. */
+const struct sender_ops *
+sender_find(void)
+{
+	return &sender;
 }

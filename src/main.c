@@ -36,6 +36,8 @@ main_usage(FILE *f)
 	    "[-L logfile] [-a account]\n"
 	    "       petrel [-F config] sync [account]\n"
 	    "       petrel [-F config] ls account folder\n"
+	    "       petrel [-F config] send [-a account] [-t] [-f addr] "
+	    "[addr...] < message\n"
 	    "       petrel parse FILE|-\n"
 	    "       petrel --version | --help\n"
 	    "\n"
@@ -182,7 +184,8 @@ main(int argc, char **argv)
 		}
 		return cmd_parse(argv[1]);
 	}
-	if (cmd != NULL && strcmp(cmd, "sync") != 0 && strcmp(cmd, "ls") != 0) {
+	if (cmd != NULL && strcmp(cmd, "sync") != 0 && strcmp(cmd, "ls") != 0 &&
+	    strcmp(cmd, "send") != 0) {
 		fprintf(stderr, _("petrel: unknown command '%s'\n"), cmd);
 		main_usage(stderr);
 		return 2;
@@ -227,6 +230,8 @@ main(int argc, char **argv)
 		rc = cmd_sync(cfg, argc > 1 ? argv[1] : NULL, cache_path);
 	else if (cmd != NULL && strcmp(cmd, "ls") == 0)
 		rc = cmd_ls(cfg, argv[1], argv[2], cache_path);
+	else if (cmd != NULL && strcmp(cmd, "send") == 0)
+		rc = cmd_send(cfg, account, argc, argv, cache_path);
 	else if (cfg->naccounts == 0) {
 		fprintf(stderr, _("petrel: %s defines no [account]\n"),
 		    cfg_path);

@@ -164,6 +164,22 @@ struct driver_ops {
 const struct driver_ops	*driver_find(const char *name);
 
 /*
+ * The sending side of the outbox (src/send/outbox.h), found like the
+ * drivers through the program's wiring (src/drivers.c): core does not
+ * depend on what depends on it.  NULL when the program sends nothing.
+ */
+struct sender_ops {
+	/* Send outbox row id through a's SMTP or sendmail_command. */
+	int	(*send)(struct cache *, const struct config_account *a,
+		    int64_t id, const char *typed_password, int wake_fd,
+		    struct error *);
+	/* Copy an accepted row to acct's Sent folder and drop it. */
+	int	(*save_sent)(struct cache *, struct account *acct, int64_t id,
+		    struct error *);
+};
+const struct sender_ops	*sender_find(void);
+
+/*
  * Make the account for a config entry (driver_find + new) and link it to
  * its cache row.  wake_fd may be -1.
  */

@@ -11,7 +11,8 @@ src_core_libcore_a_SOURCES = \
 	src/core/sync.c src/core/sync.h \
 	src/core/worker.c src/core/worker.h src/core/worker_impl.h \
 	src/core/worker_import.c \
-	src/core/worker_run.c
+	src/core/worker_run.c \
+	src/core/worker_send.c
 
 check_PROGRAMS += tests/unit/test_config
 TESTS += tests/unit/test_config

@@ -36,8 +36,11 @@ enum worker_cmd_type {
 				   password (wiped when freed), or NULL when
 				   the user declined (the account stays
 				   offline; the next command asks again) */
-	WORKER_PIN		/* text: "sha256:..." the user pinned (and
+	WORKER_PIN,		/* text: "sha256:..." the user pinned (and
 				   wrote to the config): use it, reconnect */
+	WORKER_SEND		/* send outbox message msg_id now (0: every
+				   one of this account that is due), then
+				   make its Sent copy */
 };
 
 struct worker_cmd {
@@ -64,6 +67,8 @@ enum worker_event_type {
 					   or token command must connect, and
 					   after a typed password was refused;
 					   commands wait meanwhile */
+	WORKER_EV_SENT,			/* msg_id (an outbox id) was accepted */
+	WORKER_EV_OUTBOX,		/* the outbox changed */
 	WORKER_EV_OPS_QUEUED,		/* operations were queued for folder_id's
 					   account, another one (the source of
 					   a move between accounts): the UI

@@ -73,6 +73,8 @@ void	 worker_run(struct worker *, const struct worker_cmd *);
 void	 worker_failed(struct worker *, const struct error *);
 /* Replay the cache's pending operations; false if the server went away. */
 bool	 worker_flush_ops(struct worker *);
+/* worker_send.c: send outbox row id (0: every due one), save Sent. */
+void	 worker_send(struct worker *, int64_t id);
 /* worker_import.c: an XMOVE/XCOPY op; 1 while the body is not cached. */
 int	 worker_op_import(struct worker *, const struct cache_op *,
 	     struct error *);

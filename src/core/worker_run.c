@@ -599,6 +599,9 @@ worker_run(struct worker *w, const struct worker_cmd *cmd)
 	case WORKER_SEARCH:
 		worker_search(w, cmd);
 		break;
+	case WORKER_SEND:
+		worker_send(w, cmd->msg_id);
+		break;
 	case WORKER_PASSWORD:
 	case WORKER_PIN:
 		break;

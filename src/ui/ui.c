@@ -55,7 +55,7 @@ ui_signal_handler(int sig)
 }
 
 /* Milliseconds of a monotonic clock. */
-static int64_t
+int64_t
 ui_now_ms(void)
 {
 	struct timespec	ts;
@@ -167,6 +167,12 @@ ui_redraw(struct ui *ui)
 	case UI_MODE_PICKER:
 		ui_picker_draw(ui);
 		break;
+	case UI_MODE_COMPOSE:
+		ui_compose_draw(ui);
+		break;
+	case UI_MODE_OUTBOX:
+		ui_outbox_draw(ui);
+		break;
 	}
 	ui_status_draw(ui);
 	curs_set(ui->prompt.active ? 1 : 0);
@@ -245,13 +251,16 @@ static int
 ui_poll_timeout(const struct ui *ui)
 {
 	int64_t	left;
+	int	outbox = ui_outbox_timeout(ui);
 
 	if (!ui->folders_stale && !ui->index_stale)
-		return -1;
+		return outbox;
 	if (ui_refresh_urgent(ui))
 		return 0;
 	left = UI_REFRESH_MS - (ui_now_ms() - ui->last_refresh_ms);
-	return left < 0 ? 0 : (int)left;
+	if (left < 0)
+		left = 0;
+	return outbox >= 0 && outbox < left ? outbox : (int)left;
 }
 
 /* A certificate failed verification: keep "FP REASON" for the offer. */
@@ -321,7 +330,14 @@ ui_event(struct ui *ui, size_t i, const struct worker_event *ev)
 	case WORKER_EV_BODY:
 		ui_pager_body_ready(ui, ev->msg_id);
 		ui_save_body_ready(ui, ev->msg_id);
+		ui_compose_body_ready(ui, ev->msg_id);
 		ui_event_imports(ui);
+		break;
+	case WORKER_EV_SENT:
+		ui_status_set_message(ui, false, _("Sent."));
+		break;
+	case WORKER_EV_OUTBOX:
+		ui_outbox_reload(ui);
 		break;
 	case WORKER_EV_OPS_QUEUED:
 		ui_event_flush_owner(ui, ev->folder_id);
@@ -464,6 +480,7 @@ ui_loop(struct ui *ui)
 		if (ui->quit)
 			break;
 		ui_refresh_data(ui, keys);
+		ui_outbox_tick(ui);
 		ui_prompt_worker_next(ui);
 		ui_redraw(ui);
 	}
@@ -608,6 +625,8 @@ ui_fini(struct ui *ui)
 	ui_prompt_fini(&ui->prompt);
 	ui_picker_fini(&ui->picker);
 	ui_save_fini(&ui->save);
+	ui_compose_close(ui);
+	ui_outbox_fini(&ui->outbox);
 	ui_index_close(&ui->index);
 	ui_folders_free(&ui->folders);
 	for (i = 0; i < ui->naccounts; i++) {
@@ -645,6 +664,8 @@ ui_start(struct ui *ui)
 		if (i != ui->selected)
 			ui_submit(ui, i, WORKER_SYNC_ALL, 0, 0, 0);
 	}
+	/* What a last run left unsent goes out once the syncs are done. */
+	ui_outbox_reload(ui);
 	ui->last_refresh_ms = ui_now_ms();
 	ui_redraw(ui);
 }

@@ -7,6 +7,8 @@ src_ui_libui_a_SOURCES = \
 	src/ui/ui_attach_name.c src/ui/ui_attach_name.h \
 	src/ui/ui_attach_save.c \
 	src/ui/ui_attach_view.c \
+	src/ui/ui_compose.c \
+	src/ui/ui_compose_pane.c \
 	src/ui/ui_date.c src/ui/ui_date.h \
 	src/ui/ui_draw.c \
 	src/ui/ui_folder_ops.c \
@@ -17,6 +19,7 @@ src_ui_libui_a_SOURCES = \
 	src/ui/ui_keymap.c src/ui/ui_keymap.h \
 	src/ui/ui_keys.c \
 	src/ui/ui_ops.c \
+	src/ui/ui_outbox.c \
 	src/ui/ui_pager.c \
 	src/ui/ui_pager_addr.c src/ui/ui_pager_addr.h \
 	src/ui/ui_pager_body.c src/ui/ui_pager_body.h \

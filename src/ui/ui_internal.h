@@ -16,6 +16,7 @@
 #include <curses.h>
 
 #include "cache/cache.h"
+#include "compose/compose.h"
 #include "core/config.h"
 #include "mime/part.h"
 #include "core/worker.h"
@@ -29,7 +30,9 @@ enum ui_mode {
 	UI_MODE_INDEX,		/* folder pane + message list */
 	UI_MODE_PAGER,		/* one message, full width */
 	UI_MODE_HELP,		/* the key list, scrollable */
-	UI_MODE_PICKER		/* choosing a folder */
+	UI_MODE_PICKER,		/* choosing a folder */
+	UI_MODE_COMPOSE,	/* the composer pane */
+	UI_MODE_OUTBOX		/* the outbox view */
 };
 
 enum ui_focus {
@@ -220,7 +223,14 @@ enum ui_prompt_kind {
 	UI_PROMPT_SEARCH,
 	UI_PROMPT_ATTACH_DIR,		/* s / S: the directory */
 	UI_PROMPT_PIPE,			/* |: the command */
-	UI_CONFIRM_ATTACH_OVERWRITE	/* one key: y/n */
+	UI_CONFIRM_ATTACH_OVERWRITE,	/* one key: y/n */
+	/* The composer's and the outbox's. */
+	UI_PROMPT_COMPOSE_FIELD,	/* msg_id: which header */
+	UI_PROMPT_COMPOSE_ATTACH,	/* a path; Tab completes */
+	UI_CONFIRM_COMPOSE_CANCEL,	/* one key: y/n */
+	UI_MENU_FORWARD,		/* one key: y attachment, n inline */
+	UI_MENU_DSN,			/* one key: n f d a o */
+	UI_CONFIRM_OUTBOX_DELETE	/* one key: y/n; msg_id: outbox id */
 };
 
 /* A question on the message line; keys go to it while active. */
@@ -267,6 +277,29 @@ struct ui_picker {
 	bool			 filtering;
 };
 
+/* The message being written (ui_compose.c, ui_compose_pane.c). */
+struct ui_compose {
+	bool			 active;	/* a draft is open */
+	struct compose_draft	 d;
+	size_t			 account;	/* sends through this one */
+	enum ui_mode		 back;		/* mode to return to */
+	size_t			 cursor;	/* attachment row */
+	int64_t			 wait_msg;	/* original awaited, or 0 */
+	enum compose_kind	 wait_kind;
+	size_t			 wait_account;
+};
+
+/* The outbox view and timer (ui_outbox.c). */
+struct ui_outbox {
+	struct cache_outbox	*rows;
+	size_t			 n;
+	size_t			 failed;	/* rows with an error */
+	struct ui_scroll	 sc;
+	enum ui_mode		 back;
+	int64_t			 due_ms;	/* ui_now_ms() of the next
+						   WORKER_SEND; 0: none */
+};
+
 /* A save to a file waiting for the message's body. */
 struct ui_save {
 	int64_t		 msg_id;	/* 0: none */
@@ -292,6 +325,8 @@ struct ui {
 	struct ui_prompt	 prompt;
 	struct ui_picker	 picker;
 	struct ui_save		 save;
+	struct ui_compose	 compose;
+	struct ui_outbox	 outbox;
 	bool			 tag_prefix;	/* ';' pressed */
 	bool			 ascii_tree;	/* no UTF-8 line drawing */
 	int64_t			 help_top;
@@ -322,6 +357,7 @@ struct ui {
 #define UI_PAIR_QUOTE3	5
 
 /* ui.c */
+int64_t	 ui_now_ms(void);
 void	 ui_layout(struct ui *);
 void	 ui_redraw(struct ui *);
 attr_t	 ui_color(const struct ui *, short pair);
@@ -496,6 +532,32 @@ void	 ui_status_set_account(struct ui *, size_t account,
 	     const char *text);
 void	 ui_status_set_connection(struct ui *, size_t account,
 	     const char *text);
+
+/* ui_compose.c: starting, editing and sending a message */
+void	 ui_compose_start(struct ui *, enum ui_action);
+void	 ui_compose_forward_key(struct ui *, int key, size_t account,
+	     int64_t msg_id);
+void	 ui_compose_body_ready(struct ui *, int64_t msg_id);
+int	 ui_compose_edit(struct ui *);
+void	 ui_compose_send(struct ui *);
+void	 ui_compose_close(struct ui *);
+
+/* ui_compose_pane.c: the composer pane */
+void	 ui_compose_draw(struct ui *);
+void	 ui_compose_key(struct ui *, int key);
+void	 ui_compose_dsn_key(struct ui *, int key);
+void	 ui_compose_prompt_answered(struct ui *, enum ui_prompt_kind,
+	     int64_t field, const char *text);
+
+/* ui_outbox.c: the outbox view and timer */
+void	 ui_outbox_reload(struct ui *);
+void	 ui_outbox_open(struct ui *);
+void	 ui_outbox_key(struct ui *, int key);
+void	 ui_outbox_draw(struct ui *);
+void	 ui_outbox_tick(struct ui *);
+int	 ui_outbox_timeout(const struct ui *);
+void	 ui_outbox_delete(struct ui *, int64_t id);
+void	 ui_outbox_fini(struct ui_outbox *);
 
 /* ui_help.c */
 void	 ui_help_draw(struct ui *);

@@ -20,6 +20,8 @@
 #define P	UI_MAP_PAGER
 #define A	UI_MAP_ATTACH
 #define U	UI_MAP_URLS
+#define W	UI_MAP_COMPOSE
+#define X	UI_MAP_OUTBOX
 
 struct ui_binding {
 	unsigned	 maps;
@@ -29,10 +31,10 @@ struct ui_binding {
 
 /* Order matters only for the help: keys are listed in table order. */
 static const struct ui_binding ui_bindings[] = {
-	{ L | F | A | U, 'j', UI_ACT_DOWN },
-	{ L | F | A | U, KEY_DOWN, UI_ACT_DOWN },
-	{ L | F | A | U, 'k', UI_ACT_UP },
-	{ L | F | A | U, KEY_UP, UI_ACT_UP },
+	{ L | F | A | U | W | X, 'j', UI_ACT_DOWN },
+	{ L | F | A | U | W | X, KEY_DOWN, UI_ACT_DOWN },
+	{ L | F | A | U | W | X, 'k', UI_ACT_UP },
+	{ L | F | A | U | W | X, KEY_UP, UI_ACT_UP },
 	{ P, 'j', UI_ACT_LINE_DOWN },
 	{ P, KEY_DOWN, UI_ACT_LINE_DOWN },
 	{ P, '\r', UI_ACT_LINE_DOWN },
@@ -44,8 +46,9 @@ static const struct ui_binding ui_bindings[] = {
 	{ L | F | P | A | U, KEY_NPAGE, UI_ACT_PAGE_DOWN },
 	{ L | F | P | A | U, '-', UI_ACT_PAGE_UP },
 	{ L | F | P | A | U, KEY_PPAGE, UI_ACT_PAGE_UP },
-	{ L | F | P | A | U, 'g', UI_ACT_FIRST },
-	{ L | F | P | A | U, KEY_HOME, UI_ACT_FIRST },
+	{ F | A | U | X, 'g', UI_ACT_FIRST },
+	{ L | F | P | A | U | X, '=', UI_ACT_FIRST },
+	{ L | F | P | A | U | X, KEY_HOME, UI_ACT_FIRST },
 	{ L | F | P | A | U, 'G', UI_ACT_LAST },
 	{ L | F | P | A | U, KEY_END, UI_ACT_LAST },
 	{ L, '\r', UI_ACT_OPEN },
@@ -104,7 +107,31 @@ static const struct ui_binding ui_bindings[] = {
 	{ U, '\r', UI_ACT_OPEN_URL },
 	{ U, '\n', UI_ACT_OPEN_URL },
 	{ U, KEY_ENTER, UI_ACT_OPEN_URL },
-	{ L | F | P | A | U, '?', UI_ACT_HELP },
+	{ L | F | P, 'm', UI_ACT_COMPOSE },
+	{ L | P, 'r', UI_ACT_REPLY },
+	{ L | P, 'g', UI_ACT_REPLY_ALL },
+	{ L | P, 'f', UI_ACT_FORWARD },
+	{ L | F, 'W', UI_ACT_OUTBOX },
+	{ W, 'y', UI_ACT_SEND },
+	{ W, 'e', UI_ACT_EDIT },
+	{ W, 'f', UI_ACT_EDIT_FROM },
+	{ W, 't', UI_ACT_EDIT_TO },
+	{ W, 'c', UI_ACT_EDIT_CC },
+	{ W, 'b', UI_ACT_EDIT_BCC },
+	{ W, 's', UI_ACT_EDIT_SUBJECT },
+	{ W, 'r', UI_ACT_EDIT_REPLY_TO },
+	{ W, 'a', UI_ACT_ATTACH_FILE },
+	{ W, 'D', UI_ACT_DETACH },
+	{ W, 'd', UI_ACT_DSN },
+	{ W, 'q', UI_ACT_CANCEL },
+	{ X, '\r', UI_ACT_SEND },
+	{ X, '\n', UI_ACT_SEND },
+	{ X, KEY_ENTER, UI_ACT_SEND },
+	{ X, 'y', UI_ACT_SEND },
+	{ X, 'd', UI_ACT_OUTBOX_DELETE },
+	{ X, 'q', UI_ACT_BACK },
+	{ X, 'i', UI_ACT_BACK },
+	{ L | F | P | A | U | W | X, '?', UI_ACT_HELP },
 	{ L | F, 'q', UI_ACT_QUIT },
 };
 #define UI_NBINDINGS	(sizeof ui_bindings / sizeof ui_bindings[0])
@@ -161,6 +188,24 @@ static const struct {
 	{ UI_ACT_SAVE_ALL, N_("save every attachment to a directory") },
 	{ UI_ACT_PIPE, N_("pipe the part to a command, show its output") },
 	{ UI_ACT_OPEN_URL, N_("open the URL (url_command), else show it") },
+	{ UI_ACT_COMPOSE, N_("write a new message") },
+	{ UI_ACT_REPLY, N_("reply to the sender (Reply-To honoured)") },
+	{ UI_ACT_REPLY_ALL, N_("reply to all (Mail-Followup-To honoured)") },
+	{ UI_ACT_FORWARD, N_("forward (inline, or as an attachment)") },
+	{ UI_ACT_OUTBOX, N_("the outbox: messages not sent yet") },
+	{ UI_ACT_SEND, N_("send the message") },
+	{ UI_ACT_EDIT, N_("edit the message in the editor") },
+	{ UI_ACT_EDIT_FROM, N_("edit From") },
+	{ UI_ACT_EDIT_TO, N_("edit To") },
+	{ UI_ACT_EDIT_CC, N_("edit Cc") },
+	{ UI_ACT_EDIT_BCC, N_("edit Bcc") },
+	{ UI_ACT_EDIT_SUBJECT, N_("edit the subject") },
+	{ UI_ACT_EDIT_REPLY_TO, N_("edit Reply-To") },
+	{ UI_ACT_ATTACH_FILE, N_("attach a file (Tab completes the path)") },
+	{ UI_ACT_DETACH, N_("remove the attachment under the cursor") },
+	{ UI_ACT_DSN, N_("delivery status notification: never, failure, all") },
+	{ UI_ACT_CANCEL, N_("cancel the message (asks first)") },
+	{ UI_ACT_OUTBOX_DELETE, N_("delete the message from the outbox (asks)") },
 	{ UI_ACT_HELP, N_("this help") },
 	{ UI_ACT_QUIT, N_("quit petrel") },
 };
@@ -339,6 +384,12 @@ ui_keymap_help(struct ui_help_line *lines, size_t max)
 	ui_keymap_help_add(lines, max, &n, NULL,
 	    N_("URLs, from the pager's u (moving as in the list)"));
 	ui_keymap_help_own(UI_MAP_URLS, lines, max, &n);
+	ui_keymap_help_add(lines, max, &n, NULL,
+	    N_("Composer (after m, r, g, f and the editor)"));
+	ui_keymap_help_own(UI_MAP_COMPOSE, lines, max, &n);
+	ui_keymap_help_add(lines, max, &n, NULL,
+	    N_("Outbox, from W (moving as in the list)"));
+	ui_keymap_help_own(UI_MAP_OUTBOX, lines, max, &n);
 	ui_keymap_help_add(lines, max, &n, NULL,
 	    N_("Prompts and the folder picker"));
 	for (i = 0; i < sizeof ui_help_prompts / sizeof ui_help_prompts[0];

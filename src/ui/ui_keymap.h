@@ -24,6 +24,8 @@
 #define UI_MAP_PAGER	0x4u
 #define UI_MAP_ATTACH	0x8u	/* the pager's list of parts (v) */
 #define UI_MAP_URLS	0x10u	/* the pager's list of URLs (u) */
+#define UI_MAP_COMPOSE	0x20u	/* the composer pane */
+#define UI_MAP_OUTBOX	0x40u	/* the outbox view */
 
 enum ui_action {
 	UI_ACT_NONE = 0,
@@ -74,6 +76,24 @@ enum ui_action {
 	UI_ACT_SAVE_ALL,
 	UI_ACT_PIPE,
 	UI_ACT_OPEN_URL,
+	UI_ACT_COMPOSE,
+	UI_ACT_REPLY,
+	UI_ACT_REPLY_ALL,
+	UI_ACT_FORWARD,
+	UI_ACT_OUTBOX,
+	UI_ACT_SEND,
+	UI_ACT_EDIT,
+	UI_ACT_EDIT_FROM,
+	UI_ACT_EDIT_TO,
+	UI_ACT_EDIT_CC,
+	UI_ACT_EDIT_BCC,
+	UI_ACT_EDIT_SUBJECT,
+	UI_ACT_EDIT_REPLY_TO,
+	UI_ACT_ATTACH_FILE,
+	UI_ACT_DETACH,
+	UI_ACT_DSN,
+	UI_ACT_CANCEL,
+	UI_ACT_OUTBOX_DELETE,
 	UI_ACT_HELP,
 	UI_ACT_QUIT
 };

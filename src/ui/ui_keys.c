@@ -211,6 +211,15 @@ ui_keys_common(struct ui *ui, enum ui_action a)
 	case UI_ACT_FOLDER_DELETE:
 		ui_folder_ops_ask(ui, a);
 		break;
+	case UI_ACT_COMPOSE:
+	case UI_ACT_REPLY:
+	case UI_ACT_REPLY_ALL:
+	case UI_ACT_FORWARD:
+		ui_compose_start(ui, a);
+		break;
+	case UI_ACT_OUTBOX:
+		ui_outbox_open(ui);
+		break;
 	case UI_ACT_TOGGLE_NEW:
 	case UI_ACT_FLAG:
 	case UI_ACT_DELETE:
@@ -345,6 +354,12 @@ ui_keys_handle(struct ui *ui, int key)
 		break;
 	case UI_MODE_INDEX:
 		ui_keys_index(ui, key);
+		break;
+	case UI_MODE_COMPOSE:
+		ui_compose_key(ui, key);
+		break;
+	case UI_MODE_OUTBOX:
+		ui_outbox_key(ui, key);
 		break;
 	}
 }

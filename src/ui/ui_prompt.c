@@ -18,6 +18,7 @@
 #include "core/config_pin.h"
 #include "ui/ui_i18n.h"
 #include "ui/ui_internal.h"
+#include "ui/ui_path.h"
 #include "ui/ui_text.h"
 #include "util/sanitize.h"
 #include "util/xmalloc.h"
@@ -40,9 +41,21 @@ ui_prompt_fini(struct ui_prompt *p)
 static bool
 ui_prompt_one_key(enum ui_prompt_kind kind)
 {
-	return kind == UI_CONFIRM_EXPUNGE || kind == UI_CONFIRM_OVERWRITE ||
-	    kind == UI_CONFIRM_FOLDER_DELETE || kind == UI_CONFIRM_PIN ||
-	    kind == UI_MENU_SORT || kind == UI_CONFIRM_ATTACH_OVERWRITE;
+	switch (kind) {
+	case UI_CONFIRM_EXPUNGE:
+	case UI_CONFIRM_OVERWRITE:
+	case UI_CONFIRM_FOLDER_DELETE:
+	case UI_CONFIRM_PIN:
+	case UI_MENU_SORT:
+	case UI_CONFIRM_ATTACH_OVERWRITE:
+	case UI_CONFIRM_COMPOSE_CANCEL:
+	case UI_MENU_FORWARD:
+	case UI_MENU_DSN:
+	case UI_CONFIRM_OUTBOX_DELETE:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /*
@@ -117,6 +130,14 @@ ui_prompt_confirmed(struct ui *ui, struct ui_prompt *p)
 	case UI_CONFIRM_ATTACH_OVERWRITE:
 		ui_pager_prompt_confirmed(ui, p->kind);
 		break;
+	case UI_CONFIRM_COMPOSE_CANCEL:
+		ui_compose_close(ui);
+		ui_status_set_message(ui, false, _("Cancelled: the message was "
+		    "not sent."));
+		break;
+	case UI_CONFIRM_OUTBOX_DELETE:
+		ui_outbox_delete(ui, p->msg_id);
+		break;
 	default:
 		break;
 	}
@@ -154,6 +175,10 @@ ui_prompt_answered(struct ui *ui, struct ui_prompt *p, const char *text)
 	case UI_PROMPT_PIPE:
 		ui_pager_prompt_answered(ui, p->kind, text);
 		break;
+	case UI_PROMPT_COMPOSE_FIELD:
+	case UI_PROMPT_COMPOSE_ATTACH:
+		ui_compose_prompt_answered(ui, p->kind, p->msg_id, text);
+		break;
 	default:
 		break;
 	}
@@ -171,7 +196,11 @@ ui_prompt_key_one(struct ui *ui, int key)
 	if (p.kind == UI_MENU_SORT) {
 		if (key != UI_KEY_ESC && key != UI_KEY_CTRL('g'))
 			ui_view_sort_key(ui, key);
-	} else if (key == 'y' || key == 'Y')
+	} else if (p.kind == UI_MENU_FORWARD)
+		ui_compose_forward_key(ui, key, p.account, p.msg_id);
+	else if (p.kind == UI_MENU_DSN)
+		ui_compose_dsn_key(ui, key);
+	else if (key == 'y' || key == 'Y')
 		ui_prompt_confirmed(ui, &p);
 	else
 		ui_status_set_message(ui, false, _("Not done."));
@@ -214,6 +243,29 @@ ui_prompt_cancel(struct ui *ui)
 	free(text);
 }
 
+/* Tab at a path prompt: complete the last component as far as it goes. */
+static void
+ui_prompt_complete_path(struct ui *ui)
+{
+	char	*done;
+	size_t	 n;
+
+	done = ui_path_complete(buf_str(&ui->prompt.text), getenv("HOME"), &n);
+	if (done == NULL) {
+		ui_status_set_message(ui, false, _("No file matches."));
+		return;
+	}
+	buf_reset(&ui->prompt.text);
+	buf_adds(&ui->prompt.text, done);
+	free(done);
+	if (n > 1) {
+		char	*s = xasprintf(_("%zu files match."), n);
+
+		ui_status_set_message(ui, false, s);
+		free(s);
+	}
+}
+
 /* Feed one key to the active prompt. */
 void
 ui_prompt_key(struct ui *ui, int key)
@@ -239,6 +291,8 @@ ui_prompt_key(struct ui *ui, int key)
 		ui_prompt_backspace(&ui->prompt.text);
 	else if (key == UI_KEY_CTRL('u'))
 		buf_reset(&ui->prompt.text);
+	else if (key == '\t' && ui->prompt.kind == UI_PROMPT_COMPOSE_ATTACH)
+		ui_prompt_complete_path(ui);
 	else if (key >= 32 && key < 256 && key != 127)
 		buf_addc(&ui->prompt.text, (char)key);
 }

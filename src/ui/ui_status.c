@@ -98,6 +98,18 @@ ui_status_text(const struct ui *ui, struct buf *b)
 		    "returns"));
 		return;
 	}
+	if (ui->mode == UI_MODE_COMPOSE) {
+		head = ui_status_account(ui, ui->compose.account, false);
+		buf_printf(b, _("%s Compose: y send, e edit, t/c/b/s "
+		    "fields, a attach, q cancel, ? help"), head);
+		free(head);
+		return;
+	}
+	if (ui->mode == UI_MODE_OUTBOX) {
+		buf_printf(b, _("Outbox: %zu waiting, %zu failed"),
+		    ui->outbox.n, ui->outbox.failed);
+		return;
+	}
 	if (ui->mode == UI_MODE_PAGER) {
 		head = ui_status_account(ui, account, false);
 		buf_printf(b, _("%s %s: message %" PRId64 "/%" PRId64), head,
@@ -117,6 +129,8 @@ ui_status_text(const struct ui *ui, struct buf *b)
 	free(head);
 	/* Offline and progress before the rest: the line may be cut. */
 	ui_status_worker(ui, account, b);
+	if (ui->outbox.n > 0)
+		buf_printf(b, _("  -- outbox: %zu (W)"), ui->outbox.n);
 	if (ix->folder_id != 0)
 		ui_status_view(ui, b);
 }

@@ -113,7 +113,7 @@ assert_eq "$sum0" "$(sha256sum <"$MBOX")" "the mbox after sync (sha256)"
 # --- 2. reading in the UI -----------------------------------------------------
 t_tmux_start $S "$PETREL" -F "$T/petrel.conf" -d debug -L "$T/ui.log"
 t_tmux_wait $S "[sys] (read-only) INBOX: 4 messages, 2 unread" 20 "read-only status line"
-t_tmux_keys $S g
+t_tmux_keys $S Home
 t_tmux_wait_selected $S "Quoting test" 5 "cursor on the first message"
 t_tmux_keys $S Enter
 t_tmux_wait $S "From the desk of Alice" 5 "the pager unquotes >From"

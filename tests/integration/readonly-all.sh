@@ -102,7 +102,7 @@ t_tmux_keys $S Enter
 t_tmux_wait $S "[test] (read-only) $FOLDER: $n messages, $u unread" 30 "c $FOLDER"
 
 # --- read every message --------------------------------------------------------
-t_tmux_keys $S g
+t_tmux_keys $S Home
 t_tmux_keys $S Enter
 i=0
 while IFS= read -r subject; do

@@ -219,8 +219,8 @@ probe message INBOX --newest "$BIG" >"$T/oldest.json" || t_fail "the probe canno
 uid0=$(json "$T/oldest.json" "d['uid']")
 flagged0=$(json "$T/oldest.json" "'\\\\Flagged' in d['flags']")
 dovecot_stop || t_fail "C: cannot stop Dovecot"
-t_tmux_keys $S g
-t_tmux_wait_selected $S "$(json "$T/oldest.json" "d['subject'][:14]")" 10 "C: g selects the oldest message"
+t_tmux_keys $S Home
+t_tmux_wait_selected $S "$(json "$T/oldest.json" "d['subject'][:14]")" 10 "C: Home selects the oldest message"
 t_tmux_keys $S F
 sleep 1
 t_tmux_keys $S q

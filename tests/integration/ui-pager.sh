@@ -208,7 +208,7 @@ t_tmux_wait $S "Not found: zzqx" 5 "a missing word"
 t_log "search, next, wrap and not found work"
 
 # URL list.
-t_tmux_keys $S g
+t_tmux_keys $S Home
 t_tmux_keys $S u
 t_tmux_wait $S "URLs (3)" 5 "u lists the URLs"
 for u in https://example.org/one "http://example.net/two?x=1&y=2" www.example.com/three; do

@@ -1,0 +1,98 @@
+/*
+ * outbox.h - sending a message so that it is never lost: stored whole in
+ * the cache's outbox first, then handed to the account's SMTP server (or
+ * its sendmail_command); kept, with the error, until a server accepted
+ * it; then copied to the account's Sent folder and dropped.
+ *
+ * A failure that may pass (the network, a timeout, a 4xx reply) is tried
+ * again after a back-off (1 min, doubling, at most 1 h); one that will not
+ * (a refused recipient, wrong password, a message too large) waits for
+ * the user (next_try -1) with the error kept for the outbox view.  A
+ * crash while sending leaves the message queued (state SENDING counts as
+ * queued): it is sent again, never lost; only a crash in the moment
+ * between the server's final 250 and the cache's commit can send it
+ * twice.
+ *
+ * Runs on the caller's thread (an account's worker, or `petrel send`);
+ * cancellable through wake_fd.
+ */
+#ifndef PETREL_OUTBOX_H
+#define PETREL_OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cache/cache.h"
+#include "core/account.h"
+#include "core/config.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+/* What to queue (borrowed). */
+struct outbox_item {
+	const char	*raw;		/* the message, CRLF line ends */
+	size_t		 len;
+	const char	*env_from;	/* addr-spec of the sender */
+	const char *const *rcpt;	/* addr-specs, nrcpt of them */
+	size_t		 nrcpt;
+	const char	*dsn_notify;	/* or NULL */
+	const char	*dsn_ret;	/* or NULL */
+	const char	*subject;	/* decoded, for the outbox view */
+	const char	*to_line;	/* decoded, for the outbox view */
+};
+
+/* Store a message in the outbox of account a; sets *id. */
+int	 outbox_queue(struct cache *, const struct config_account *a,
+	     const struct outbox_item *, int64_t *id, struct error *);
+
+/*
+ * Send queued message id now through a's SMTP server or sendmail_command
+ * (password: the one the user typed, when the account has none set).
+ * Returns 0 when accepted (state ACCEPTED; or the row dropped when a does
+ * not save a Sent copy), -1 with err: the row stays queued with the
+ * error and its next try.
+ */
+int	 outbox_send(struct cache *, const struct config_account *a,
+	     int64_t id, const char *typed_password, int wake_fd,
+	     struct error *);
+
+/*
+ * Copy an accepted message to the Sent folder of acct (found by role or
+ * name; listed first if needed; created if there is none) and drop it.
+ */
+int	 outbox_save_sent(struct cache *, struct account *acct, int64_t id,
+	     struct error *);
+
+/* When to try again after a failed attempt (seconds since the epoch). */
+int64_t	 outbox_next_try(int attempts, int64_t now);
+
+/* outbox_prepare.c: a message given to `petrel send`, made ready. */
+struct outbox_prepared {
+	struct buf	 msg;		/* CRLF, without Bcc:, with From:,
+					   Date: and Message-ID: */
+	char		**rcpt;		/* addr-specs, no duplicates */
+	size_t		 nrcpt;
+	char		*env_from;	/* -f, or From:'s first address */
+	char		*subject;	/* decoded, or NULL */
+	char		*to_line;	/* decoded, or NULL */
+};
+
+/*
+ * Prepare in (len bytes, LF or CRLF): the recipients are every address
+ * of args (address lists) and, with take_rcpts (-t), of To:, Cc: and
+ * Bcc:; env_from (-f) or NULL.  From: is the account's from (or user)
+ * when missing.  -1 with err: no recipient, no sender, too large.
+ */
+int	 outbox_prepare(const char *in, size_t len,
+	     const struct config_account *a, bool take_rcpts,
+	     const char *const *args, size_t nargs, const char *env_from,
+	     struct outbox_prepared *o, struct error *err);
+void	 outbox_prepared_fini(struct outbox_prepared *);
+
+/* outbox_sendmail.c: run a sendmail-compatible command (argv) with the
+   recipients as arguments and the message on stdin; 0 on exit status 0. */
+int	 outbox_sendmail(char *const *argv, const char *const *rcpt,
+	     size_t nrcpt, const char *raw, size_t len, int timeout_ms,
+	     int wake_fd, struct error *);
+
+#endif

@@ -1,0 +1,296 @@
+/*
+ * ui_compose.c - writing a message: m (new), r (reply), g (reply to all)
+ * and f (forward, inline or as an attachment) start a draft
+ * (src/compose), the editor runs on it with the headers at the top, then
+ * the composer pane (ui_compose_pane.c) reviews it; y sends it.
+ *
+ * Sending never waits on the network: the message is built (src/mime
+ * build.h), stored in the cache's outbox and handed to the account's
+ * worker (WORKER_SEND), which tells the outcome.  A reply to a message
+ * whose body is not cached yet waits for it (WORKER_FETCH_BODY).  An
+ * unchanged new message or reply is dropped, as mutt does; anything else
+ * is only dropped after the user said so.
+ */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compose/compose.h"
+#include "mime/address.h"
+#include "send/outbox.h"
+#include "ui/ui_i18n.h"
+#include "ui/ui_internal.h"
+#include "util/xmalloc.h"
+
+/* The From line of account i: from, else user when it is an address. */
+static const char *
+ui_compose_from(const struct ui *ui, size_t acct)
+{
+	const struct config_account	*a = ui->accounts[acct].cfg;
+
+	if (a->send.from != NULL)
+		return a->send.from;
+	if (a->user != NULL && strchr(a->user, '@') != NULL)
+		return a->user;
+	return NULL;
+}
+
+/* Drop the draft and leave the composer. */
+void
+ui_compose_close(struct ui *ui)
+{
+	struct ui_compose	*c = &ui->compose;
+
+	compose_draft_fini(&c->d);
+	if (c->active && ui->mode == UI_MODE_COMPOSE)
+		ui->mode = c->back;
+	c->active = false;
+	c->cursor = 0;
+}
+
+/* Run the editor on the draft, out of curses mode; its return value. */
+int
+ui_compose_edit(struct ui *ui)
+{
+	struct error	err;
+	int		rc;
+
+	def_prog_mode();
+	endwin();
+	rc = compose_edit_run(&ui->compose.d, ui->cfg->editor, &err);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	ui_layout(ui);
+	if (rc == -1)
+		ui_status_set_message(ui, true, err.msg);
+	return rc;
+}
+
+/* Start the draft now that the original (if any) is at hand. */
+static void
+ui_compose_begin(struct ui *ui, enum compose_kind kind, size_t acct,
+    const char *orig, size_t len)
+{
+	struct ui_compose	*c = &ui->compose;
+	struct compose_identity	 id;
+	struct error		 err;
+	const char		*from = ui_compose_from(ui, acct);
+
+	if (from == NULL) {
+		ui_status_set_message(ui, true, _("Set 'from = Name <address>' "
+		    "in the account's section to write mail."));
+		return;
+	}
+	memset(&id, 0, sizeof id);
+	id.from = from;
+	id.alternates = (const char *const *)ui->accounts[acct].cfg->
+	    send.alternates;
+	memset(&c->d, 0, sizeof c->d);
+	if (compose_start(&c->d, kind, &id, orig, len, &err) == -1) {
+		ui_status_set_message(ui, true, err.msg);
+		compose_draft_fini(&c->d);
+		return;
+	}
+	c->account = acct;
+	c->back = ui->mode == UI_MODE_COMPOSE ? UI_MODE_INDEX : ui->mode;
+	c->cursor = 0;
+	/* An unchanged forward is still worth sending; a failed editor
+	 * leaves the draft in the pane (e tries again). */
+	if (ui_compose_edit(ui) == 1 && (kind == COMPOSE_NEW ||
+	    kind == COMPOSE_REPLY || kind == COMPOSE_REPLY_ALL)) {
+		compose_draft_fini(&c->d);
+		ui_status_set_message(ui, false, _("Not sent: the message was "
+		    "not changed."));
+		return;
+	}
+	c->active = true;
+	ui->mode = UI_MODE_COMPOSE;
+}
+
+/* The original message of a reply or forward: the current one. */
+static int64_t
+ui_compose_original(struct ui *ui)
+{
+	const struct cache_msg	*m;
+
+	if (ui->mode == UI_MODE_PAGER)
+		return ui->pager.msg_id;
+	if (ui->index.folder_id != 0 && (m = ui_index_current(ui)) != NULL)
+		return m->id;
+	return 0;
+}
+
+/* Start kind for account acct on message msg_id (0 for a new one). */
+static void
+ui_compose_kind(struct ui *ui, enum compose_kind kind, size_t acct,
+    int64_t msg_id)
+{
+	struct ui_compose	*c = &ui->compose;
+	struct error		 err;
+	char			*raw = NULL;
+	size_t			 len = 0;
+	int			 rc = 0;
+
+	if (kind != COMPOSE_NEW &&
+	    (rc = cache_body_get(ui->cache, msg_id, &raw, &len, &err)) != 0) {
+		if (rc == -1) {
+			ui_status_set_message(ui, true, err.msg);
+			return;
+		}
+		/* Not downloaded yet: start when it is here. */
+		c->wait_msg = msg_id;
+		c->wait_kind = kind;
+		c->wait_account = acct;
+		ui_submit(ui, acct, WORKER_FETCH_BODY, 0, msg_id, 0);
+		ui_status_set_message(ui, false, _("Downloading the message..."));
+		return;
+	}
+	ui_compose_begin(ui, kind, acct, raw, len);
+	free(raw);
+}
+
+/* A body arrived: the draft that waited for it starts. */
+void
+ui_compose_body_ready(struct ui *ui, int64_t msg_id)
+{
+	struct ui_compose	*c = &ui->compose;
+
+	if (c->wait_msg == 0 || c->wait_msg != msg_id || c->active)
+		return;
+	c->wait_msg = 0;
+	ui_compose_kind(ui, c->wait_kind, c->wait_account, msg_id);
+}
+
+/* m, r, g, f: start a message. */
+void
+ui_compose_start(struct ui *ui, enum ui_action a)
+{
+	size_t	acct = ui->index.folder_id != 0 ? ui->index.account :
+		    ui->selected;
+	int64_t	msg = 0;
+
+	if (ui->compose.active) {
+		ui->mode = UI_MODE_COMPOSE;	/* one at a time: back to it */
+		return;
+	}
+	if (a != UI_ACT_COMPOSE && (msg = ui_compose_original(ui)) == 0) {
+		ui_status_set_message(ui, false, _("No message here."));
+		return;
+	}
+	switch (a) {
+	case UI_ACT_REPLY:
+		ui_compose_kind(ui, COMPOSE_REPLY, acct, msg);
+		break;
+	case UI_ACT_REPLY_ALL:
+		ui_compose_kind(ui, COMPOSE_REPLY_ALL, acct, msg);
+		break;
+	case UI_ACT_FORWARD:
+		ui_prompt_start(ui, UI_MENU_FORWARD, _("Forward as an "
+		    "attachment? (y: attachment, n: inline)"), NULL);
+		ui->prompt.msg_id = msg;
+		ui->prompt.account = acct;
+		break;
+	default:
+		ui_compose_kind(ui, COMPOSE_NEW, acct, 0);
+		break;
+	}
+}
+
+/* The answer to "Forward as an attachment?". */
+void
+ui_compose_forward_key(struct ui *ui, int key, size_t acct, int64_t msg)
+{
+	if (key == 'y' || key == 'Y')
+		ui_compose_kind(ui, COMPOSE_FORWARD_ATTACH, acct, msg);
+	else if (key == 'n' || key == 'N')
+		ui_compose_kind(ui, COMPOSE_FORWARD_INLINE, acct, msg);
+	else
+		ui_status_set_message(ui, false, _("Cancelled."));
+}
+
+/* The envelope sender: the address of the draft's From. */
+static char *
+ui_compose_env_from(const struct compose_draft *d)
+{
+	struct mime_address_list	l;
+	char				*a = NULL;
+
+	if (d->from == NULL)
+		return NULL;
+	mime_address_list_parse(d->from, strlen(d->from), &l);
+	if (l.n == 1 && l.v[0].addr != NULL)
+		a = xstrdup(l.v[0].addr);
+	mime_address_list_fini(&l);
+	return a;
+}
+
+/* Build the message and queue it in the outbox. */
+static int
+ui_compose_queue(struct ui *ui, int64_t *id, struct error *err)
+{
+	struct ui_compose	*c = &ui->compose;
+	struct mime_build_msg	 m;
+	struct mime_build_part	*parts;
+	struct outbox_item	 it;
+	struct buf		 out;
+	char			**rcpt = NULL, *from;
+	size_t			 n = 0;
+	int			 rc = -1;
+
+	parts = xcalloc(c->d.nattach + 1, sizeof *parts);
+	compose_to_build(&c->d, &m, parts);
+	buf_init(&out, CACHE_OUTBOX_MAX);
+	from = ui_compose_env_from(&c->d);
+	if (from == NULL) {
+		error_set(err, ERR_PARSE, ERR_SCOPE_OP, "From: must hold one "
+		    "address");
+		goto out;
+	}
+	if (mime_build(&m, &out, err) == -1 ||
+	    (rcpt = mime_build_rcpts(&m, err)) == NULL)
+		goto out;
+	while (rcpt[n] != NULL)
+		n++;
+	memset(&it, 0, sizeof it);
+	it.raw = out.data;
+	it.len = out.len;
+	it.env_from = from;
+	it.rcpt = (const char *const *)rcpt;
+	it.nrcpt = n;
+	it.dsn_notify = c->d.dsn_notify;
+	it.dsn_ret = c->d.dsn_ret;
+	it.subject = c->d.subject;
+	it.to_line = c->d.to;
+	rc = outbox_queue(ui->cache, ui->accounts[c->account].cfg, &it, id,
+	    err);
+out:
+	mime_build_addrs_free(rcpt);
+	free(from);
+	buf_fini(&out);
+	free(parts);
+	return rc;
+}
+
+/* y: queue the message and have the account's worker send it. */
+void
+ui_compose_send(struct ui *ui)
+{
+	struct ui_compose	*c = &ui->compose;
+	struct error		 err;
+	int64_t			 id;
+
+	if ((c->d.to == NULL || *c->d.to == '\0') &&
+	    (c->d.cc == NULL || *c->d.cc == '\0') &&
+	    (c->d.bcc == NULL || *c->d.bcc == '\0')) {
+		ui_status_set_message(ui, true, _("No recipients: t edits To."));
+		return;
+	}
+	if (ui_compose_queue(ui, &id, &err) == -1) {
+		ui_status_set_message(ui, true, err.msg);
+		return;		/* the draft stays open */
+	}
+	ui_submit(ui, c->account, WORKER_SEND, 0, id, 0);
+	ui_compose_close(ui);
+	ui_outbox_reload(ui);
+	ui_status_set_message(ui, false, _("Sending..."));
+}
