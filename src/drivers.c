@@ -33,6 +33,7 @@ driver_find(const char *name)
 static const struct sender_ops sender = {
 	outbox_send,
 	outbox_save_sent,
+	outbox_save_draft,
 };
 
 /* The outbox's sender. */

@@ -314,8 +314,10 @@ enum cache_outbox_state {
 	CACHE_OUTBOX_QUEUED = 0,	/* waiting (again) to be sent */
 	CACHE_OUTBOX_SENDING,		/* handed to the server; a crash now
 					   leaves it to be sent again */
-	CACHE_OUTBOX_ACCEPTED		/* the server took it; a Sent copy is
+	CACHE_OUTBOX_ACCEPTED,		/* the server took it; a Sent copy is
 					   still to be made */
+	CACHE_OUTBOX_DRAFT		/* postponed: to be put in the Drafts
+					   folder, never sent */
 };
 
 /* The largest message the outbox takes (what it then sends). */
@@ -339,7 +341,10 @@ struct cache_outbox {
 	char			*last_error;	/* or NULL */
 };
 
-/* Store a message (sets m->id, created; state queued, no attempts). */
+/*
+ * Store a message (sets m->id, created; no attempts) in state m->state:
+ * QUEUED (it needs recipients) or DRAFT.
+ */
 int	 cache_outbox_add(struct cache *, struct cache_outbox *m,
 	     struct error *);
 /*
@@ -362,6 +367,19 @@ int	 cache_outbox_set_state(struct cache *, int64_t id,
 int	 cache_outbox_remove(struct cache *, int64_t id, struct error *);
 void	 cache_outbox_fini(struct cache_outbox *);
 void	 cache_outbox_list_free(struct cache_outbox *, size_t n);
+
+/*
+ * Address completion's raw material: the newest limit messages whose
+ * sender or To: line contains text (any case), newest first.  fn gets
+ * the sender's name and address (either may be NULL), the To: line (or
+ * NULL), the date, and whether the message is in a Sent folder (its To:
+ * line holds people the user wrote to).
+ */
+typedef void (*cache_addr_fn)(void *arg, const char *from_name,
+	     const char *from_addr, const char *to_line, int64_t date,
+	     bool sent);
+int	 cache_addr_candidates(struct cache *, const char *text, int limit,
+	     cache_addr_fn fn, void *arg, struct error *);
 
 /* Bodies: the raw RFC 5322 message as the server sent it. */
 int	 cache_body_put(struct cache *, int64_t msg_id, const char *raw,

@@ -3,6 +3,7 @@
 noinst_LIBRARIES += src/cache/libcache.a
 src_cache_libcache_a_SOURCES = \
 	src/cache/cache.c src/cache/cache.h src/cache/cache_impl.h \
+	src/cache/cache_addr.c \
 	src/cache/cache_body.c \
 	src/cache/cache_bulk.c \
 	src/cache/cache_extra.c \

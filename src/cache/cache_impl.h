@@ -80,6 +80,8 @@ enum cache_stmt_id {
 	CACHE_STMT_OUTBOX_STATE,
 	CACHE_STMT_OUTBOX_REMOVE,
 
+	CACHE_STMT_ADDR_CANDIDATES,
+
 	CACHE_STMT_MAX
 };
 
@@ -130,6 +132,8 @@ int		 cache_sqlerr(struct cache *, struct error *, const char *, ...)
 
 /* Bind a string, or SQL NULL if s is NULL; an SQLite result code. */
 int		 cache_bind_text(sqlite3_stmt *, int, const char *s);
+/* A LIKE pattern (ESCAPE '\\') for "contains text"; caller frees. */
+char		*cache_like_pattern(const char *text);
 /* A copy of a text column, or NULL if the column is NULL. */
 char		*cache_column_dup(sqlite3_stmt *, int);
 

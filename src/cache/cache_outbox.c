@@ -19,9 +19,12 @@ cache_outbox_add(struct cache *c, struct cache_outbox *m, struct error *e)
 	sqlite3_stmt	*s;
 	int		 rv = -1;
 
+	if (m->state != CACHE_OUTBOX_QUEUED && m->state != CACHE_OUTBOX_DRAFT)
+		return error_set(e, ERR_CACHE, ERR_SCOPE_OP, "outbox: a new "
+		    "message is queued or a draft");
 	if (m->account == NULL || m->env_from == NULL ||
-	    m->env_rcpt == NULL || *m->env_rcpt == '\0' || m->raw == NULL ||
-	    m->len == 0)
+	    m->env_rcpt == NULL || (*m->env_rcpt == '\0' &&
+	    m->state != CACHE_OUTBOX_DRAFT) || m->raw == NULL || m->len == 0)
 		return error_set(e, ERR_CACHE, ERR_SCOPE_OP, "outbox: a "
 		    "message needs an account, a sender, recipients and "
 		    "bytes");
@@ -31,8 +34,8 @@ cache_outbox_add(struct cache *c, struct cache_outbox *m, struct error *e)
 		    CACHE_OUTBOX_MAX >> 20);
 	s = cache_stmt(c, CACHE_STMT_OUTBOX_ADD, "INSERT INTO outbox "
 	    "(account, created, env_from, env_rcpt, dsn_notify, dsn_ret, "
-	    "subject, to_line, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	    "?9)", e);
+	    "subject, to_line, raw, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7, ?8, ?9, ?10)", e);
 	if (s == NULL)
 		return -1;
 	m->created = (int64_t)time(NULL);
@@ -45,13 +48,13 @@ cache_outbox_add(struct cache *c, struct cache_outbox *m, struct error *e)
 	    cache_bind_text(s, 7, m->subject) != SQLITE_OK ||
 	    cache_bind_text(s, 8, m->to_line) != SQLITE_OK ||
 	    sqlite3_bind_blob64(s, 9, m->raw, m->len, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_step(s) != SQLITE_DONE) {
+	    SQLITE_OK || sqlite3_bind_int(s, 10, (int)m->state) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE) {
 		cache_sqlerr(c, e, "store a message of %zu bytes in the outbox",
 		    m->len);
 		goto out;
 	}
 	m->id = sqlite3_last_insert_rowid(c->db);
-	m->state = CACHE_OUTBOX_QUEUED;
 	m->attempts = 0;
 	rv = 0;
 out:

@@ -207,8 +207,8 @@ cache_query_fts(unsigned fields, const char *text)
 }
 
 /* A LIKE pattern for "contains text", its wildcards escaped with '\'. */
-static char *
-cache_query_like(const char *text)
+char *
+cache_like_pattern(const char *text)
 {
 	struct buf	 b;
 	const char	*p;
@@ -250,7 +250,7 @@ cache_query_plan(const struct cache_query *q, struct cache_plan *p,
 	if (p->fields == 0 || q->match_text == NULL ||
 	    *q->match_text == '\0')
 		return 0;
-	p->like = cache_query_like(q->match_text);
+	p->like = cache_like_pattern(q->match_text);
 	if (cache_utf8_chars(q->match_text) >= CACHE_TRIGRAM_MIN &&
 	    (p->fields & CACHE_MATCH_TO) == 0) {
 		p->match = CACHE_MATCH_FTS;

@@ -1,8 +1,10 @@
 /*
  * compose.h - what a message being written is, and the logic of starting
- * one: new, reply, reply to all, forward inline or as an attachment; the
- * editor file (headers at the top, then the body) and running the editor;
- * attachments read from files; turning a draft into a mime_build_msg.
+ * one: new, reply, reply to all, forward inline or as an attachment,
+ * resuming a postponed draft; the editor file (headers at the top, then
+ * the body) and running the editor; attachments read from files; turning
+ * a draft into a mime_build_msg; the address book that completes
+ * addresses as they are typed.
  *
  * Reply rules (as mutt/NeoMutt): reply goes to Reply-To, else From (to
  * From when the original is one's own: its To); reply to all adds
@@ -27,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "mime/build.h"
@@ -37,7 +40,8 @@ enum compose_kind {
 	COMPOSE_REPLY,
 	COMPOSE_REPLY_ALL,
 	COMPOSE_FORWARD_INLINE,
-	COMPOSE_FORWARD_ATTACH
+	COMPOSE_FORWARD_ATTACH,
+	COMPOSE_RESUME		/* a postponed draft, read back */
 };
 
 /* One attached file, read into memory when attached. */
@@ -97,7 +101,24 @@ void		 compose_draft_fini(struct compose_draft *);
  * attachment attaches the raw original as message/rfc822 (ERR_TOOBIG
  * past COMPOSE_ATTACH_MAX).  Returns 0, or -1 with err (d then holds
  * nothing).
+ *
+ * COMPOSE_RESUME reads back a postponed draft (petrel's own, built by
+ * mime_build, or another client's): every field from its headers
+ * (address lists re-read with mime_address_list_parse, groups
+ * flattened, members without an address dropped; Subject decoded;
+ * In-Reply-To and References as msg-id lists; Bcc kept), From being
+ * id->from only when the draft has none.  The body is the draft's
+ * text/plain (else what mime_text_extract shows of its HTML), decoded,
+ * UTF-8, LF line ends, un-flowed when format=flowed; every other part is
+ * an attachment with its decoded bytes, its filename (sanitised as
+ * compose_attach_file names files), type and text charset, and
+ * is_message for message/rfc822.  The rules for which part is the body
+ * are in compose_resume.c.  ERR_TOOBIG for a draft over
+ * COMPOSE_EDIT_MAX, an attachment over COMPOSE_ATTACH_MAX, more than
+ * COMPOSE_RESUME_ATTACH_MAX attachments, or more parts than the part
+ * tree holds (a draft must never be resumed short of a part).
  */
+#define COMPOSE_RESUME_ATTACH_MAX	256
 int		 compose_start(struct compose_draft *d, enum compose_kind kind,
 		     const struct compose_identity *id, const char *orig,
 		     size_t len, struct error *err);
@@ -155,5 +176,104 @@ void		 compose_detach(struct compose_draft *d, size_t i);
  */
 void		 compose_to_build(const struct compose_draft *d,
 		     struct mime_build_msg *m, struct mime_build_part *parts);
+
+/*
+ * An address book for completing addresses as they are typed: the
+ * addresses seen (in mail read and sent; the caller decides, with a
+ * weight per use) and mutt-style aliases.  Addresses are merged ignoring
+ * ASCII case (the first spelling is kept); each remembers how often it
+ * was used, when last, and its display names (the one used most is
+ * shown; ties go to the latest).  At most COMPOSE_ADDRBOOK_MAX distinct
+ * addresses and as many aliases: further new ones are ignored (counted
+ * in dropped).  An address must be an addr-spec that reads back alone
+ * (an "@" inside, no blanks, controls or RFC 5322 specials but "." and
+ * "@", valid UTF-8, at most 320 bytes); others are ignored.  Names are
+ * cleaned (no controls, blanks collapsed, at most 256 bytes else
+ * dropped).  A zeroed struct is an empty book; not thread-safe.
+ */
+#define COMPOSE_ADDRBOOK_MAX		50000
+/* Most candidates compose_addrbook_match returns. */
+#define COMPOSE_ADDRBOOK_MATCH_MAX	20
+/* Largest aliases file read (bytes). */
+#define COMPOSE_ALIASES_MAX		(1024 * 1024)
+/* How long it takes a use to count half (see compose_addrbook_match). */
+#define COMPOSE_ADDRBOOK_HALFLIFE	(180 * 86400)
+
+struct compose_abentry;
+struct compose_abalias;
+
+struct compose_addrbook {
+	struct compose_abentry	*v;		/* addresses, as added */
+	size_t			 n;
+	size_t			 cap;
+	uint32_t		*slot;		/* hash of lower-case addr:
+						   index + 1, 0 when free */
+	size_t			 nslot;
+	struct compose_abalias	*alias;		/* in file order */
+	size_t			 nalias;
+	size_t			 alias_cap;
+	int64_t			 newest;	/* latest when added */
+	size_t			 dropped;	/* new ones past the cap */
+};
+
+/*
+ * Count weight uses of addr (name may be NULL) at time when (seconds
+ * since 1970; negative: unknown, read as 0).  Ignored when addr is not
+ * acceptable (see above), or is new and the book is full.
+ */
+void		 compose_addrbook_add(struct compose_addrbook *,
+		     const char *name, const char *addr, int64_t when,
+		     unsigned weight);
+/*
+ * Add every member of an RFC 5322 address list (raw header bytes:
+ * encoded words are decoded, groups flattened).  Returns how many
+ * members were taken (had an acceptable address, and room if new).
+ */
+int		 compose_addrbook_add_list(struct compose_addrbook *,
+		     const char *rfc5322_list, int64_t when, unsigned weight);
+/*
+ * Read a mutt aliases file: lines "alias [-group NAME]... KEY
+ * ADDRESS-LIST" (the list in RFC 5322 syntax, every member with an
+ * address; keys compare ignoring ASCII case), empty lines, "#"
+ * comments (a whole line, or after a blank outside quotes and "<>"), a
+ * trailing backslash joining the next line.  A KEY defined again
+ * replaces the earlier one.  ERR_TOOBIG for a file over
+ * COMPOSE_ALIASES_MAX; ERR_PARSE "PATH:LINE: ..." for a line that is no
+ * alias (the book is then unchanged); ERR_SYS when the file cannot be
+ * read (sys_errno ENOENT when it does not exist).
+ * compose_addrbook_load_aliases_text does the same on text in memory,
+ * name standing for PATH in errors.
+ */
+int		 compose_addrbook_load_aliases(struct compose_addrbook *,
+		     const char *path, struct error *err);
+int		 compose_addrbook_load_aliases_text(struct compose_addrbook *,
+		     const char *name, const char *text, size_t len,
+		     struct error *err);
+/*
+ * The candidates for what the user typed: aliases whose key, or a
+ * member's address, display name or a word of it (a word starts after a
+ * blank, ",", "-", "(" or a quote), starts with prefix (ASCII case
+ * ignored; "" matches all), then addresses whose address, one of their
+ * display names or a word of one does.  Aliases come first, in file
+ * order, each as its whole list ("A <a@x>, b@y"); then addresses by
+ * score, the higher first: the uses, halved for every whole
+ * COMPOSE_ADDRBOOK_HALFLIFE between the address's latest use and the
+ * newest use in the book (so 10 uses a year ago count 2.5, under 3 uses
+ * yesterday, and 10 uses last month beat them), then the latest use,
+ * then the address (ASCII case ignored).  An address that is the only
+ * member of an alias offered is left out.  At most
+ * COMPOSE_ADDRBOOK_MATCH_MAX, each ready to insert: "Name <addr>" (the
+ * name quoted when it holds an RFC 5322 special) or "addr"; each reads
+ * back with mime_address_list_parse to the same names and addresses (a
+ * name that would not, say one that looks like an encoded word, is left
+ * out).  *out is a NULL-terminated vector (free with
+ * compose_addrbook_match_free), also when nothing matches; returns the
+ * count.
+ */
+size_t		 compose_addrbook_match(const struct compose_addrbook *,
+		     const char *prefix, char ***out);
+void		 compose_addrbook_match_free(char **);
+/* Free what the book holds and zero it. */
+void		 compose_addrbook_fini(struct compose_addrbook *);
 
 #endif

@@ -78,8 +78,8 @@ compose_attach_name(const char *path, struct error *err)
 }
 
 /* Read the regular file at path into out, at most max bytes. */
-static int
-compose_attach_read(const char *path, size_t max, struct buf *out,
+int
+compose_file_read(const char *path, size_t max, struct buf *out,
     struct error *err)
 {
 	struct stat	 st;
@@ -133,7 +133,7 @@ out:
 }
 
 /* Whether s is a "type/subtype" of RFC 2045 tokens. */
-static bool
+bool
 compose_attach_ctype_ok(const char *s)
 {
 	size_t		i, slash = 0;
@@ -196,7 +196,7 @@ compose_attach_file_max(struct compose_draft *d, const char *path,
 	memset(&a, 0, sizeof a);
 	if ((a.filename = compose_attach_name(path, err)) == NULL)
 		return -1;
-	if (compose_attach_read(path, max, &data, err) == -1) {
+	if (compose_file_read(path, max, &data, err) == -1) {
 		buf_fini(&data);
 		free(a.filename);
 		return -1;

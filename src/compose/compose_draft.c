@@ -5,8 +5,8 @@
  * an original message goes through (compose_clean_line).
  *
  * The reply rules live in compose_reply.c, subjects in compose_subject.c,
- * quoting and forwarding in compose_quote.c; this file only puts the
- * pieces together.
+ * quoting and forwarding in compose_quote.c, resuming a postponed draft
+ * in compose_resume.c; this file only puts the pieces together.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +147,13 @@ compose_start(struct compose_draft *d, enum compose_kind kind,
 		d->from = xstrdup(id->from);
 	if (kind == COMPOSE_NEW) {
 		d->body = xstrdup("");
+		return 0;
+	}
+	if (kind == COMPOSE_RESUME) {
+		if (compose_resume(d, orig, len, err) == -1) {
+			compose_draft_fini(d);
+			return -1;
+		}
 		return 0;
 	}
 	if (kind != COMPOSE_REPLY && kind != COMPOSE_REPLY_ALL &&

@@ -217,6 +217,20 @@ compose_alist_line(const struct compose_alist *a)
 	return buf_take(&b);
 }
 
+/* Every member of l that has an address, as one list (see
+ * compose_alist_line), or NULL when there is none. */
+char *
+compose_list_line(const struct mime_address_list *l)
+{
+	struct compose_alist	 a = { NULL, 0, 0 };
+	char			*s;
+
+	compose_alist_add(&a, l);
+	s = compose_alist_line(&a);
+	free(a.v);
+	return s;
+}
+
 /* Whether any From: address of the original is one's own. */
 static bool
 compose_orig_own(const struct compose_orig *o,
@@ -304,7 +318,7 @@ compose_reply_recipients(struct compose_draft *d,
 }
 
 /* The message ids of header name in orig (mime_msgids), or NULL. */
-static char *
+char *
 compose_ids(const char *orig, size_t len, const char *name)
 {
 	char	*raw, *ids;

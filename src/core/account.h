@@ -176,6 +176,9 @@ struct sender_ops {
 	/* Copy an accepted row to acct's Sent folder and drop it. */
 	int	(*save_sent)(struct cache *, struct account *acct, int64_t id,
 		    struct error *);
+	/* Put a postponed draft in acct's Drafts folder and drop it. */
+	int	(*save_draft)(struct cache *, struct account *acct, int64_t id,
+		    struct error *);
 };
 const struct sender_ops	*sender_find(void);
 

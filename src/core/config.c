@@ -332,6 +332,8 @@ config_pager_key(struct config_reader *r, const char *key, const char *v)
 		config_argv_free(argv);
 		return config_set_str(r, &r->cfg->editor, key, v);
 	}
+	if (strcmp(key, "aliases_file") == 0)
+		return config_set_str(r, &r->cfg->aliases_file, key, v);
 	return -1;
 }
 
@@ -673,6 +675,7 @@ config_free(struct config *cfg)
 	free(cfg->log_file);
 	free(cfg->default_account);
 	free(cfg->editor);
+	free(cfg->aliases_file);
 	free(cfg);
 }
 

@@ -30,6 +30,8 @@
  *                            none: the URL is shown on the message line)
  *   editor = vim             (the composer's editor, split as a shell would,
  *                            no expansions; default $VISUAL, $EDITOR, vi)
+ *   aliases_file = ~/.mutt/aliases  (mutt-style "alias KEY Name <addr>"
+ *                            lines, offered first by address completion)
  *
  *   [account NAME]
  *   driver = imap
@@ -226,6 +228,7 @@ struct config {
 	size_t			 nproxies;
 	struct config_pager	 pager;
 	char			*editor;	/* [general] editor, or NULL */
+	char			*aliases_file;	/* [general], as written */
 };
 
 /* Parse a file; NULL with "path:line: message" in the error on failure. */

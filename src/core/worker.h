@@ -40,7 +40,8 @@ enum worker_cmd_type {
 				   wrote to the config): use it, reconnect */
 	WORKER_SEND		/* send outbox message msg_id now (0: every
 				   one of this account that is due), then
-				   make its Sent copy */
+				   make its Sent copy; a draft goes to the
+				   Drafts folder instead */
 };
 
 struct worker_cmd {
@@ -68,6 +69,7 @@ enum worker_event_type {
 					   after a typed password was refused;
 					   commands wait meanwhile */
 	WORKER_EV_SENT,			/* msg_id (an outbox id) was accepted */
+	WORKER_EV_DRAFT_SAVED,		/* msg_id (an outbox id) is in Drafts */
 	WORKER_EV_OUTBOX,		/* the outbox changed */
 	WORKER_EV_OPS_QUEUED,		/* operations were queued for folder_id's
 					   account, another one (the source of

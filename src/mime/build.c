@@ -307,7 +307,11 @@ mime_build_headers(const struct mime_build_msg *m, struct buf *out,
 	    mime_build_addrs(out, "Cc", m->cc, false, &cc, err) == -1 ||
 	    mime_build_hidden(m->bcc, "Bcc", &nbcc, err) == -1)
 		return -1;
-	if (!to && !cc && nbcc > 0)
+	/* A postponed draft keeps its Bcc (RFC 5322 3.6.3 allows it). */
+	if (m->keep_bcc && mime_build_addrs(out, "Bcc", m->bcc, false,
+	    &wrote, err) == -1)
+		return -1;
+	if (!to && !cc && nbcc > 0 && !m->keep_bcc)
 		buf_adds(out, "To: undisclosed-recipients:;\r\n");
 	if (mime_build_addrs(out, "Reply-To", m->reply_to, false, &wrote,
 	    err) == -1 || mime_build_ids(m, out, err) == -1 ||

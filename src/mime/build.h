@@ -79,7 +79,7 @@ struct mime_build_msg {
 	const char	*from;
 	const char	*to;
 	const char	*cc;
-	const char	*bcc;		/* never written to the message */
+	const char	*bcc;		/* not written, unless keep_bcc */
 	const char	*reply_to;
 	const char	*subject;
 	const char	*in_reply_to;	/* "<id@host>" or NULL */
@@ -91,6 +91,8 @@ struct mime_build_msg {
 	size_t		 body_len;
 	bool		 flowed;	/* format=flowed, delsp=no */
 	bool		 allow_8bit;	/* 8bit instead of quoted-printable */
+	bool		 keep_bcc;	/* write Bcc: too (a postponed
+					   draft, never a message sent) */
 	const struct mime_build_part *parts;
 	size_t		 nparts;
 	const struct mime_build_header *headers;

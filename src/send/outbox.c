@@ -40,7 +40,7 @@ outbox_queue(struct cache *c, const struct config_account *a,
 	struct buf		rcpt;
 	int			rc;
 
-	if (it->nrcpt == 0)
+	if (it->nrcpt == 0 && !it->draft)
 		return error_set(err, ERR_PARSE, ERR_SCOPE_OP, "no recipients");
 	if (it->nrcpt > OUTBOX_RCPT_MAX)
 		return error_set(err, ERR_PARSE, ERR_SCOPE_OP, "more than %d "
@@ -58,13 +58,14 @@ outbox_queue(struct cache *c, const struct config_account *a,
 	memset(&m, 0, sizeof m);
 	m.account = a->name;
 	m.env_from = (char *)(it->env_from != NULL ? it->env_from : "");
-	m.env_rcpt = rcpt.data;
+	m.env_rcpt = rcpt.data != NULL ? rcpt.data : (char *)"";
 	m.dsn_notify = (char *)it->dsn_notify;
 	m.dsn_ret = (char *)it->dsn_ret;
 	m.subject = (char *)it->subject;
 	m.to_line = (char *)it->to_line;
 	m.raw = (char *)it->raw;
 	m.len = it->len;
+	m.state = it->draft ? CACHE_OUTBOX_DRAFT : CACHE_OUTBOX_QUEUED;
 	rc = cache_outbox_add(c, &m, err);
 	*id = m.id;
 	buf_fini(&rcpt);
@@ -235,6 +236,11 @@ outbox_send(struct cache *c, const struct config_account *a, int64_t id,
 	if (m.state == CACHE_OUTBOX_ACCEPTED) {
 		cache_outbox_fini(&m);
 		return 0;	/* only its Sent copy is left to make */
+	}
+	if (m.state == CACHE_OUTBOX_DRAFT) {
+		cache_outbox_fini(&m);
+		return error_set(err, ERR_PARSE, ERR_SCOPE_OP, "a draft is "
+		    "not sent: resume it from the Drafts folder");
 	}
 	rcpt = xcalloc(OUTBOX_RCPT_MAX, sizeof *rcpt);
 	n = outbox_rcpts(m.env_rcpt, rcpt, OUTBOX_RCPT_MAX);

@@ -19,6 +19,7 @@
 #ifndef PETREL_OUTBOX_H
 #define PETREL_OUTBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,8 @@ struct outbox_item {
 	const char	*dsn_ret;	/* or NULL */
 	const char	*subject;	/* decoded, for the outbox view */
 	const char	*to_line;	/* decoded, for the outbox view */
+	bool		 draft;		/* postponed: for the Drafts folder,
+					   never sent (recipients optional) */
 };
 
 /* Store a message in the outbox of account a; sets *id. */
@@ -57,10 +60,14 @@ int	 outbox_send(struct cache *, const struct config_account *a,
 	     struct error *);
 
 /*
- * Copy an accepted message to the Sent folder of acct (found by role or
- * name; listed first if needed; created if there is none) and drop it.
+ * outbox_store.c: copy an accepted message to the Sent folder of acct
+ * (found by role or name; listed first if needed; created if there is
+ * none) and drop it; put a postponed draft (state DRAFT) in Drafts the
+ * same way.  A draft an account cannot take stays in the outbox.
  */
 int	 outbox_save_sent(struct cache *, struct account *acct, int64_t id,
+	     struct error *);
+int	 outbox_save_draft(struct cache *, struct account *acct, int64_t id,
 	     struct error *);
 
 /* When to try again after a failed attempt (seconds since the epoch). */

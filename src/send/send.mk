@@ -1,12 +1,13 @@
 # src/send: the outbox's sending side (queue, SMTP or sendmail_command,
-# the Sent copy, `petrel send`'s message preparation) and its unit tests.
+# the Sent copy and postponed drafts, `petrel send`'s message preparation)
+# and its unit tests.
 noinst_LIBRARIES += src/send/libsend.a
 src_send_libsend_a_SOURCES = \
 	src/send/outbox.h \
 	src/send/outbox.c \
 	src/send/outbox_prepare.c \
 	src/send/outbox_sendmail.c \
-	src/send/outbox_sent.c
+	src/send/outbox_store.c
 
 check_PROGRAMS += tests/unit/test_outbox
 TESTS += tests/unit/test_outbox

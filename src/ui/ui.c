@@ -336,6 +336,10 @@ ui_event(struct ui *ui, size_t i, const struct worker_event *ev)
 	case WORKER_EV_SENT:
 		ui_status_set_message(ui, false, _("Sent."));
 		break;
+	case WORKER_EV_DRAFT_SAVED:
+		ui_status_set_message(ui, false, _("Draft kept in Drafts: e "
+		    "there resumes it."));
+		break;
 	case WORKER_EV_OUTBOX:
 		ui_outbox_reload(ui);
 		break;

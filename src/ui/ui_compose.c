@@ -9,7 +9,9 @@
  * worker (WORKER_SEND), which tells the outcome.  A reply to a message
  * whose body is not cached yet waits for it (WORKER_FETCH_BODY).  An
  * unchanged new message or reply is dropped, as mutt does; anything else
- * is only dropped after the user said so.
+ * is only dropped after the user said so.  P postpones: the draft goes
+ * through the outbox into the Drafts folder; e on a message in Drafts
+ * resumes it, and the old draft is removed once the new one is queued.
  */
 #include <curses.h>
 #include <stdlib.h>
@@ -46,6 +48,10 @@ ui_compose_close(struct ui *ui)
 		ui->mode = c->back;
 	c->active = false;
 	c->cursor = 0;
+	free(c->resumed_remote);
+	c->resumed_remote = NULL;
+	c->resumed_folder = 0;
+	ui_complete_fini(&c->complete);
 }
 
 /* Run the editor on the draft, out of curses mode; its return value. */
@@ -120,6 +126,71 @@ ui_compose_original(struct ui *ui)
 	return 0;
 }
 
+/*
+ * A resumed message that sits in a Drafts folder of a writable account is
+ * the draft being edited: remember it, to drop it once replaced.
+ */
+static void
+ui_compose_note_draft(struct ui *ui, size_t acct, int64_t msg_id)
+{
+	struct ui_compose	*c = &ui->compose;
+	struct cache_msg	 m;
+	struct cache_folder	 f;
+	struct error		 err;
+
+	memset(&f, 0, sizeof f);
+	if (ui->accounts[acct].cfg->read_only ||
+	    cache_msg_get(ui->cache, msg_id, &m, &err) != 0)
+		return;
+	if (cache_folder_get(ui->cache, m.folder_id, &f, &err) == 0 &&
+	    (f.role == CACHE_ROLE_DRAFTS || (f.name != NULL &&
+	    strcmp(f.name, "Drafts") == 0))) {
+		c->resumed_folder = m.folder_id;
+		c->resumed_remote = m.remote_id;
+		c->resumed_account = acct;
+		m.remote_id = NULL;
+	}
+	cache_folder_fini(&f);
+	cache_msg_fini(&m);
+}
+
+/* The draft that was resumed is replaced: remove it (queued, as d + $). */
+static void
+ui_compose_drop_resumed(struct ui *ui)
+{
+	struct ui_compose	*c = &ui->compose;
+	struct cache_op		 op;
+	struct error		 err;
+	int64_t			 acct_id;
+
+	if (c->resumed_folder == 0 ||
+	    (acct_id = ui_ops_account_id(ui, c->resumed_account)) < 0)
+		return;
+	if (cache_begin(ui->cache, &err) == -1)
+		goto fail;
+	memset(&op, 0, sizeof op);
+	op.account_id = acct_id;
+	op.type = CACHE_OP_FLAGS;
+	op.folder_id = c->resumed_folder;
+	op.remote_id = c->resumed_remote;
+	op.add = CACHE_FLAG_DELETED;
+	if (cache_op_add(ui->cache, &op, &err) == -1)
+		goto rollback;
+	op.type = CACHE_OP_EXPUNGE;
+	op.add = 0;
+	if (cache_op_add(ui->cache, &op, &err) == -1 ||
+	    cache_msg_remove(ui->cache, c->resumed_folder, c->resumed_remote,
+	    &err) == -1 || cache_commit(ui->cache, &err) == -1)
+		goto rollback;
+	ui_submit(ui, c->resumed_account, WORKER_FLUSH_OPS, 0, 0, 0);
+	ui->index_stale = ui->folders_stale = true;
+	return;
+rollback:
+	cache_rollback(ui->cache);
+fail:
+	ui_status_set_message(ui, true, err.msg);
+}
+
 /* Start kind for account acct on message msg_id (0 for a new one). */
 static void
 ui_compose_kind(struct ui *ui, enum compose_kind kind, size_t acct,
@@ -147,6 +218,8 @@ ui_compose_kind(struct ui *ui, enum compose_kind kind, size_t acct,
 	}
 	ui_compose_begin(ui, kind, acct, raw, len);
 	free(raw);
+	if (kind == COMPOSE_RESUME && c->active)
+		ui_compose_note_draft(ui, acct, msg_id);
 }
 
 /* A body arrived: the draft that waited for it starts. */
@@ -190,6 +263,9 @@ ui_compose_start(struct ui *ui, enum ui_action a)
 		ui->prompt.msg_id = msg;
 		ui->prompt.account = acct;
 		break;
+	case UI_ACT_RESUME:
+		ui_compose_kind(ui, COMPOSE_RESUME, acct, msg);
+		break;
 	default:
 		ui_compose_kind(ui, COMPOSE_NEW, acct, 0);
 		break;
@@ -224,21 +300,26 @@ ui_compose_env_from(const struct compose_draft *d)
 	return a;
 }
 
-/* Build the message and queue it in the outbox. */
+/*
+ * Build the message and queue it in the outbox: to send, or (draft) to
+ * keep in the Drafts folder, with its Bcc (which a sent message never
+ * shows) and without needing recipients.
+ */
 static int
-ui_compose_queue(struct ui *ui, int64_t *id, struct error *err)
+ui_compose_queue(struct ui *ui, bool draft, int64_t *id, struct error *err)
 {
-	struct ui_compose	*c = &ui->compose;
-	struct mime_build_msg	 m;
-	struct mime_build_part	*parts;
-	struct outbox_item	 it;
-	struct buf		 out;
-	char			**rcpt = NULL, *from;
-	size_t			 n = 0;
-	int			 rc = -1;
+	struct ui_compose		*c = &ui->compose;
+	struct mime_build_msg		 m;
+	struct mime_build_part		*parts;
+	struct outbox_item		 it;
+	struct buf			 out;
+	char				**rcpt = NULL, *from;
+	size_t				 n = 0;
+	int				 rc = -1;
 
 	parts = xcalloc(c->d.nattach + 1, sizeof *parts);
 	compose_to_build(&c->d, &m, parts);
+	m.keep_bcc = draft;
 	buf_init(&out, CACHE_OUTBOX_MAX);
 	from = ui_compose_env_from(&c->d);
 	if (from == NULL) {
@@ -247,9 +328,9 @@ ui_compose_queue(struct ui *ui, int64_t *id, struct error *err)
 		goto out;
 	}
 	if (mime_build(&m, &out, err) == -1 ||
-	    (rcpt = mime_build_rcpts(&m, err)) == NULL)
+	    (!draft && (rcpt = mime_build_rcpts(&m, err)) == NULL))
 		goto out;
-	while (rcpt[n] != NULL)
+	while (rcpt != NULL && rcpt[n] != NULL)
 		n++;
 	memset(&it, 0, sizeof it);
 	it.raw = out.data;
@@ -261,6 +342,7 @@ ui_compose_queue(struct ui *ui, int64_t *id, struct error *err)
 	it.dsn_ret = c->d.dsn_ret;
 	it.subject = c->d.subject;
 	it.to_line = c->d.to;
+	it.draft = draft;
 	rc = outbox_queue(ui->cache, ui->accounts[c->account].cfg, &it, id,
 	    err);
 out:
@@ -285,12 +367,39 @@ ui_compose_send(struct ui *ui)
 		ui_status_set_message(ui, true, _("No recipients: t edits To."));
 		return;
 	}
-	if (ui_compose_queue(ui, &id, &err) == -1) {
+	if (ui_compose_queue(ui, false, &id, &err) == -1) {
 		ui_status_set_message(ui, true, err.msg);
 		return;		/* the draft stays open */
 	}
 	ui_submit(ui, c->account, WORKER_SEND, 0, id, 0);
+	ui_compose_drop_resumed(ui);
 	ui_compose_close(ui);
 	ui_outbox_reload(ui);
 	ui_status_set_message(ui, false, _("Sending..."));
+}
+
+/* P: keep the draft in the account's Drafts folder, through the outbox. */
+void
+ui_compose_postpone(struct ui *ui)
+{
+	struct ui_compose		*c = &ui->compose;
+	const struct config_account	*a = ui->accounts[c->account].cfg;
+	struct error			 err;
+	int64_t				 id;
+
+	if (a->read_only || strcmp(a->driver, "pop3") == 0 ||
+	    strcmp(a->driver, "mbox") == 0) {
+		ui_status_set_message(ui, true, _("This account keeps no "
+		    "drafts (POP3, mbox or read-only): send it or cancel."));
+		return;
+	}
+	if (ui_compose_queue(ui, true, &id, &err) == -1) {
+		ui_status_set_message(ui, true, err.msg);
+		return;
+	}
+	ui_submit(ui, c->account, WORKER_SEND, 0, id, 0);
+	ui_compose_drop_resumed(ui);
+	ui_compose_close(ui);
+	ui_outbox_reload(ui);
+	ui_status_set_message(ui, false, _("Postponed: saving to Drafts..."));
 }

@@ -2,7 +2,8 @@
  * ui_compose_pane.c - the composer pane: the draft's header fields, its
  * delivery notification choice, the text and the attachments, and the
  * keys that change them (t To, c Cc, b Bcc, s Subject, f From, r
- * Reply-To at a prompt; a attaches a file, D removes one; d chooses the
+ * Reply-To at a prompt, Tab completing addresses; a attaches a file, D
+ * removes one; d chooses the
  * DSN; e edits in the editor again; y sends; q cancels, asking first).
  *
  * Everything drawn passes the sanitiser: a quoted or forwarded message
@@ -43,6 +44,14 @@ ui_compose_field(struct compose_draft *d, int64_t f)
 	case UI_FIELD_REPLY_TO:	return &d->reply_to;
 	default:		return NULL;
 	}
+}
+
+/* Whether a field holds addresses (Tab completes them). */
+bool
+ui_compose_field_addresses(int64_t f)
+{
+	return f == UI_FIELD_TO || f == UI_FIELD_CC || f == UI_FIELD_BCC ||
+	    f == UI_FIELD_REPLY_TO;
 }
 
 /* A size in the units the list shows. */
@@ -272,6 +281,9 @@ ui_compose_key(struct ui *ui, int key)
 		break;
 	case UI_ACT_SEND:
 		ui_compose_send(ui);
+		break;
+	case UI_ACT_POSTPONE:
+		ui_compose_postpone(ui);
 		break;
 	case UI_ACT_CANCEL:
 		ui_prompt_start(ui, UI_CONFIRM_COMPOSE_CANCEL, _("Cancel this "

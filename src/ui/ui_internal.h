@@ -277,6 +277,15 @@ struct ui_picker {
 	bool			 filtering;
 };
 
+/* Tab's candidates at an address prompt (ui_compose_complete.c). */
+struct ui_complete {
+	char			**list;		/* NULL-terminated */
+	size_t			 n;
+	size_t			 i;		/* the one shown */
+	char			*head;		/* the addresses before it */
+	char			*shown;		/* the prompt text Tab left */
+};
+
 /* The message being written (ui_compose.c, ui_compose_pane.c). */
 struct ui_compose {
 	bool			 active;	/* a draft is open */
@@ -287,6 +296,12 @@ struct ui_compose {
 	int64_t			 wait_msg;	/* original awaited, or 0 */
 	enum compose_kind	 wait_kind;
 	size_t			 wait_account;
+	/* A resumed draft, dropped from Drafts once sent or postponed
+	   again (folder 0: none). */
+	int64_t			 resumed_folder;
+	char			*resumed_remote;
+	size_t			 resumed_account;
+	struct ui_complete	 complete;
 };
 
 /* The outbox view and timer (ui_outbox.c). */
@@ -540,6 +555,7 @@ void	 ui_compose_forward_key(struct ui *, int key, size_t account,
 void	 ui_compose_body_ready(struct ui *, int64_t msg_id);
 int	 ui_compose_edit(struct ui *);
 void	 ui_compose_send(struct ui *);
+void	 ui_compose_postpone(struct ui *);
 void	 ui_compose_close(struct ui *);
 
 /* ui_compose_pane.c: the composer pane */
@@ -548,6 +564,12 @@ void	 ui_compose_key(struct ui *, int key);
 void	 ui_compose_dsn_key(struct ui *, int key);
 void	 ui_compose_prompt_answered(struct ui *, enum ui_prompt_kind,
 	     int64_t field, const char *text);
+/* Whether a UI_PROMPT_COMPOSE_FIELD field holds addresses (Tab). */
+bool	 ui_compose_field_addresses(int64_t field);
+
+/* ui_compose_complete.c: Tab at To, Cc and Bcc */
+void	 ui_compose_complete(struct ui *);
+void	 ui_complete_fini(struct ui_complete *);
 
 /* ui_outbox.c: the outbox view and timer */
 void	 ui_outbox_reload(struct ui *);

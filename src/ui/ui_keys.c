@@ -215,6 +215,7 @@ ui_keys_common(struct ui *ui, enum ui_action a)
 	case UI_ACT_REPLY:
 	case UI_ACT_REPLY_ALL:
 	case UI_ACT_FORWARD:
+	case UI_ACT_RESUME:
 		ui_compose_start(ui, a);
 		break;
 	case UI_ACT_OUTBOX:

@@ -229,6 +229,8 @@ ui_outbox_draw_row(struct ui *ui, int y, const struct cache_outbox *m,
 	ui_date_format(m->created, time(NULL), date, sizeof date);
 	if (m->state == CACHE_OUTBOX_ACCEPTED)
 		state = xstrdup(_("sent; Sent copy waits"));
+	else if (m->state == CACHE_OUTBOX_DRAFT)
+		state = xstrdup(_("draft, for the Drafts folder"));
 	else if (m->last_error != NULL)
 		state = xasprintf(_("failed %d times"), m->attempts);
 	else

@@ -293,6 +293,9 @@ ui_prompt_key(struct ui *ui, int key)
 		buf_reset(&ui->prompt.text);
 	else if (key == '\t' && ui->prompt.kind == UI_PROMPT_COMPOSE_ATTACH)
 		ui_prompt_complete_path(ui);
+	else if (key == '\t' && ui->prompt.kind == UI_PROMPT_COMPOSE_FIELD &&
+	    ui_compose_field_addresses(ui->prompt.msg_id))
+		ui_compose_complete(ui);
 	else if (key >= 32 && key < 256 && key != 127)
 		buf_addc(&ui->prompt.text, (char)key);
 }

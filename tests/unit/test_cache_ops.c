@@ -484,6 +484,73 @@ START_TEST(test_pending_ops_atomic_with_change)
 END_TEST
 
 /* Create the suite. */
+/* What cache_addr_candidates handed over. */
+struct test_addr_seen {
+	int	 rows;
+	int	 sent;
+	char	 last_to[64];
+};
+
+static void
+test_addr_cb(void *arg, const char *from_name, const char *from_addr,
+    const char *to_line, int64_t date, bool sent)
+{
+	struct test_addr_seen	*seen = arg;
+
+	(void)from_name;
+	(void)from_addr;
+	(void)date;
+	seen->rows++;
+	seen->sent += sent;
+	if (to_line != NULL)
+		snprintf(seen->last_to, sizeof seen->last_to, "%s", to_line);
+}
+
+/* Completion rows: sender or To: containing the text, Sent marked. */
+START_TEST(test_addr_candidates)
+{
+	struct cache		*c;
+	struct cache_msg	 m;
+	struct test_addr_seen	 seen;
+	struct error		 e;
+	int64_t			 a, f[3];
+	int			 i;
+
+	c = test_open();
+	a = test_account(c, "a", f);
+	(void)a;
+	ck_assert_int_eq(cache_folder_set_role(c, f[1], CACHE_ROLE_SENT, &e),
+	    0);
+	for (i = 0; i < 4; i++) {
+		memset(&m, 0, sizeof m);
+		m.folder_id = i < 2 ? f[1] : f[0];
+		m.remote_id = xasprintf("%d", i);
+		m.date = 1000 + i;
+		m.from_addr = (char *)(i < 2 ? "me@x" : "caroline@x");
+		m.to = (char *)(i < 2 ? "Carol <carol@x>" : "me@x");
+		ck_assert_int_eq(cache_msg_put(c, &m, &e), 0);
+		free(m.remote_id);
+	}
+	memset(&seen, 0, sizeof seen);
+	ck_assert_int_eq(cache_addr_candidates(c, "CAROL", 100, test_addr_cb,
+	    &seen, &e), 0);
+	ck_assert_int_eq(seen.rows, 4);
+	ck_assert_int_eq(seen.sent, 2);
+	/* Newest first: the last row handed over is the oldest. */
+	ck_assert_str_eq(seen.last_to, "Carol <carol@x>");
+	memset(&seen, 0, sizeof seen);
+	ck_assert_int_eq(cache_addr_candidates(c, "caroline", 1, test_addr_cb,
+	    &seen, &e), 0);
+	ck_assert_int_eq(seen.rows, 1);
+	/* LIKE wildcards typed are taken literally. */
+	memset(&seen, 0, sizeof seen);
+	ck_assert_int_eq(cache_addr_candidates(c, "%", 100, test_addr_cb,
+	    &seen, &e), 0);
+	ck_assert_int_eq(seen.rows, 0);
+	cache_close(c);
+}
+END_TEST
+
 static Suite *
 cache_ops_suite(void)
 {
@@ -498,6 +565,7 @@ cache_ops_suite(void)
 	tcase_add_test(tc, test_roles);
 	tcase_add_test(tc, test_pending_ops);
 	tcase_add_test(tc, test_pending_ops_atomic_with_change);
+	tcase_add_test(tc, test_addr_candidates);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -158,6 +158,24 @@ START_TEST(test_outbox_refusals)
 	m.len = (size_t)CACHE_OUTBOX_MAX + 1;
 	ck_assert_int_eq(cache_outbox_add(c, &m, &e), -1);
 	ck_assert_int_eq(e.code, ERR_TOOBIG);
+	/* A draft needs no recipients; its state is kept. */
+	m.env_rcpt = (char *)"";
+	m.state = CACHE_OUTBOX_DRAFT;
+	m.len = 1;
+	ck_assert_int_eq(cache_outbox_add(c, &m, &e), 0);
+	ck_assert_int_eq(cache_outbox_get(c, m.id, &m, &e), 0);
+	ck_assert_int_eq(m.state, CACHE_OUTBOX_DRAFT);
+	cache_outbox_fini(&m);
+	memset(&m, 0, sizeof m);
+	m.account = (char *)"a";
+	m.env_from = (char *)"";
+	m.env_rcpt = (char *)"b@example.org";
+	m.raw = (char *)"x";
+	/* A row cannot start accepted. */
+	m.state = CACHE_OUTBOX_ACCEPTED;
+	m.len = 1;
+	ck_assert_int_eq(cache_outbox_add(c, &m, &e), -1);
+	m.state = CACHE_OUTBOX_QUEUED;
 	/* The null sender <> is allowed (bounces). */
 	m.len = 1;
 	ck_assert_int_eq(cache_outbox_add(c, &m, &e), 0);

@@ -297,6 +297,8 @@ main(void)
 	srunner_add_suite(sr, test_compose_quote_suite());
 	srunner_add_suite(sr, test_compose_edit_suite());
 	srunner_add_suite(sr, test_compose_attach_suite());
+	srunner_add_suite(sr, test_compose_resume_suite());
+	srunner_add_suite(sr, test_compose_addrbook_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -3,8 +3,10 @@
  * test_compose.c (subjects, the draft, the main program),
  * test_compose_reply.c (recipients, threading ids),
  * test_compose_quote.c (attribution, quoting, forwarding),
- * test_compose_edit.c (the editor file and running the editor) and
- * test_compose_attach.c (attaching files).
+ * test_compose_edit.c (the editor file and running the editor),
+ * test_compose_attach.c (attaching files), test_compose_resume.c
+ * (resuming a postponed draft) and test_compose_addrbook.c (the address
+ * book and aliases files).
  */
 #ifndef PETREL_TEST_COMPOSE_H
 #define PETREL_TEST_COMPOSE_H
@@ -18,6 +20,8 @@ Suite	*test_compose_reply_suite(void);
 Suite	*test_compose_quote_suite(void);
 Suite	*test_compose_edit_suite(void);
 Suite	*test_compose_attach_suite(void);
+Suite	*test_compose_resume_suite(void);
+Suite	*test_compose_addrbook_suite(void);
 
 /* The identity the tests write as. */
 extern const struct compose_identity test_compose_me;

@@ -233,6 +233,7 @@ START_TEST(test_send_settings)
 
 	cfg = config_parse("s.conf",
 	    "[general]\neditor = vim -c 'set tw=72'\n"
+	    "aliases_file = ~/.mutt/aliases\n"
 	    "[account a]\nhost = imap.x\nuser = me@x\npassword = pw\n"
 	    "tls_min = 1.2\ntls_ca_file = /ca.pem\nauth = plain\n"
 	    "from = Me <me@x>\nalternates = me@old.x, other@x\n"
@@ -245,6 +246,7 @@ START_TEST(test_send_settings)
 	    "sendmail_command = msmtp -a 'my acct'\n", &err);
 	ck_assert_msg(cfg != NULL, "%s", err.msg);
 	ck_assert_str_eq(cfg->editor, "vim -c 'set tw=72'");
+	ck_assert_str_eq(cfg->aliases_file, "~/.mutt/aliases");
 	a = config_account_find(cfg, "a");
 	ck_assert_str_eq(a->send.from, "Me <me@x>");
 	ck_assert_str_eq(a->send.alternates[0], "me@old.x");

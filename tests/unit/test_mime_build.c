@@ -269,6 +269,29 @@ START_TEST(test_minimal)
 }
 END_TEST
 
+/* Bcc is never written, but a postponed draft (keep_bcc) keeps it. */
+START_TEST(test_keep_bcc)
+{
+	struct mime_build_msg	 m;
+	char			*msg, *v;
+	size_t			 len;
+
+	tb_msg(&m);
+	m.bcc = "J\xc3\xb6rg <joerg@example.org>, c@example.net";
+	msg = tb_build(&m, &len);
+	ck_assert_ptr_null(strstr(msg, "Bcc:"));
+	ck_assert_ptr_null(strstr(msg, "joerg@"));
+	free(msg);
+	m.keep_bcc = true;
+	msg = tb_build(&m, &len);
+	v = tb_field(msg, len, "Bcc");
+	ck_assert_str_eq(v, "=?UTF-8?B?SsO2cmc=?= <joerg@example.org>, "
+	    "c@example.net");
+	free(v);
+	free(msg);
+}
+END_TEST
+
 /* The Date field of a message built at TB_DATE (+ dt) in zone tz. */
 static void
 tb_date_eq(const char *tz, time_t dt, const char *want)
@@ -622,6 +645,7 @@ test_mime_build_suite(void)
 
 	tc = tcase_create("header");
 	tcase_add_test(tc, test_minimal);
+	tcase_add_test(tc, test_keep_bcc);
 	tcase_add_test(tc, test_date_zones);
 	tcase_add_test(tc, test_date_range);
 	tcase_add_test(tc, test_date_now);
