@@ -334,6 +334,12 @@ config_pager_key(struct config_reader *r, const char *key, const char *v)
 	}
 	if (strcmp(key, "aliases_file") == 0)
 		return config_set_str(r, &r->cfg->aliases_file, key, v);
+	if (strcmp(key, "format_flowed") == 0) {
+		if (config_bool(v, &r->cfg->format_flowed) == -1)
+			return config_fail(r, "format_flowed must be yes or no, "
+			    "not '%s'", v);
+		return 1;
+	}
 	return -1;
 }
 

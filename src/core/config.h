@@ -32,6 +32,7 @@
  *                            no expansions; default $VISUAL, $EDITOR, vi)
  *   aliases_file = ~/.mutt/aliases  (mutt-style "alias KEY Name <addr>"
  *                            lines, offered first by address completion)
+ *   format_flowed = no       (yes: send text as format=flowed, RFC 3676)
  *
  *   [account NAME]
  *   driver = imap
@@ -229,6 +230,7 @@ struct config {
 	struct config_pager	 pager;
 	char			*editor;	/* [general] editor, or NULL */
 	char			*aliases_file;	/* [general], as written */
+	bool			 format_flowed;	/* [general] format_flowed */
 };
 
 /* Parse a file; NULL with "path:line: message" in the error on failure. */

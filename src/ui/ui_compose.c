@@ -320,6 +320,7 @@ ui_compose_queue(struct ui *ui, bool draft, int64_t *id, struct error *err)
 	parts = xcalloc(c->d.nattach + 1, sizeof *parts);
 	compose_to_build(&c->d, &m, parts);
 	m.keep_bcc = draft;
+	m.flowed = ui->cfg->format_flowed;
 	buf_init(&out, CACHE_OUTBOX_MAX);
 	from = ui_compose_env_from(&c->d);
 	if (from == NULL) {

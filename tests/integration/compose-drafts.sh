@@ -12,7 +12,8 @@
 #      D and S flags, its Bcc kept, the attachment in it.
 #   3. e on it in Drafts resumes every field and the attachment; y sends:
 #      the command gets exactly the To and Bcc recipients, the message it
-#      gets has no Bcc line, and the draft is gone from Drafts.
+#      gets has no Bcc line (and, with format_flowed, a flowed text), and
+#      the draft is gone from Drafts.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -61,6 +62,7 @@ cat >"$T/petrel.conf" <<EOF
 [general]
 editor = $T/editor.sh
 aliases_file = $T/aliases
+format_flowed = yes
 [account local]
 driver = maildir
 path = $MD
@@ -135,6 +137,7 @@ t_tmux_wait $S "Sent." 20 "sent"
 printf '%s\n' -oi carol@example.org lead@example.org dev@example.org >"$T/want.args"
 diff -u "$T/want.args" "$T/sent.args" >&2 || t_fail "the recipients given to the command"
 grep -qi '^Bcc:' "$T/sent.eml" && t_fail "the sent message shows its Bcc"
+grep -q 'format=flowed' "$T/sent.eml" || t_fail "format_flowed = yes: the text is not format=flowed"
 cmp -s <(python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print([p.get_payload(decode=True) for p in m.walk() if p.get_filename()==sys.argv[2]][0].hex())' "$T/sent.eml" data.bin) \
     <(python3 -c 'import sys; print(open(sys.argv[1],"rb").read().hex())' "$T/data.bin") ||
     t_fail "the attachment sent differs from the file"

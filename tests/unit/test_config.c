@@ -176,6 +176,8 @@ static const struct {
 	  "t.conf:4: sendmail_command: unbalanced quote" },
 	{ "[general]\neditor = \"vim\n",
 	  "t.conf:2: editor: unbalanced quote" },
+	{ "[general]\nformat_flowed = sometimes\n",
+	  "t.conf:2: format_flowed must be yes or no, not 'sometimes'" },
 	{ "[account a]\nhost = h\nuser = u\nsave_sent = maybe\n",
 	  "t.conf:4: save_sent must be yes or no, not 'maybe'" },
 };
@@ -233,7 +235,7 @@ START_TEST(test_send_settings)
 
 	cfg = config_parse("s.conf",
 	    "[general]\neditor = vim -c 'set tw=72'\n"
-	    "aliases_file = ~/.mutt/aliases\n"
+	    "aliases_file = ~/.mutt/aliases\nformat_flowed = yes\n"
 	    "[account a]\nhost = imap.x\nuser = me@x\npassword = pw\n"
 	    "tls_min = 1.2\ntls_ca_file = /ca.pem\nauth = plain\n"
 	    "from = Me <me@x>\nalternates = me@old.x, other@x\n"
@@ -247,6 +249,7 @@ START_TEST(test_send_settings)
 	ck_assert_msg(cfg != NULL, "%s", err.msg);
 	ck_assert_str_eq(cfg->editor, "vim -c 'set tw=72'");
 	ck_assert_str_eq(cfg->aliases_file, "~/.mutt/aliases");
+	ck_assert(cfg->format_flowed);
 	a = config_account_find(cfg, "a");
 	ck_assert_str_eq(a->send.from, "Me <me@x>");
 	ck_assert_str_eq(a->send.alternates[0], "me@old.x");
