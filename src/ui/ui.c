@@ -707,6 +707,8 @@ ui_run(const struct config *cfg, const char *account, const char *cache_path,
 	sigs = true;
 	ui_start(&ui);
 	ui_loop(&ui);
+	/* A message being written when petrel is told to go is kept. */
+	ui_compose_keep(&ui);
 	ui_status_set_message(&ui, false, _("Quitting..."));
 	ui_redraw(&ui);
 	rc = 0;

@@ -22,6 +22,7 @@
 #include "send/outbox.h"
 #include "ui/ui_i18n.h"
 #include "ui/ui_internal.h"
+#include "util/log.h"
 #include "util/xmalloc.h"
 
 /* The From line of account i: from, else user when it is an address. */
@@ -403,4 +404,26 @@ ui_compose_postpone(struct ui *ui)
 	ui_compose_close(ui);
 	ui_outbox_reload(ui);
 	ui_status_set_message(ui, false, _("Postponed: saving to Drafts..."));
+}
+
+/*
+ * Quitting (a signal, or the terminal gone) with a draft open: it goes
+ * into the outbox as a draft, for the Drafts folder at the next start
+ * (or, for an account without drafts, kept in the outbox: W shows it).
+ */
+void
+ui_compose_keep(struct ui *ui)
+{
+	struct error	err;
+	int64_t		id;
+
+	if (!ui->compose.active)
+		return;
+	if (ui_compose_queue(ui, true, &id, &err) == -1)
+		log_error("ui", "the message being written is lost: %s",
+		    err.msg);
+	else
+		log_info("ui", "the message being written is kept in the "
+		    "outbox (%lld) for the Drafts folder", (long long)id);
+	ui_compose_close(ui);
 }

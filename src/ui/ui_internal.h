@@ -556,6 +556,7 @@ void	 ui_compose_body_ready(struct ui *, int64_t msg_id);
 int	 ui_compose_edit(struct ui *);
 void	 ui_compose_send(struct ui *);
 void	 ui_compose_postpone(struct ui *);
+void	 ui_compose_keep(struct ui *);
 void	 ui_compose_close(struct ui *);
 
 /* ui_compose_pane.c: the composer pane */

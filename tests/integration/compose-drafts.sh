@@ -14,6 +14,8 @@
 #      the command gets exactly the To and Bcc recipients, the message it
 #      gets has no Bcc line (and, with format_flowed, a flowed text), and
 #      the draft is gone from Drafts.
+#   4. SIGTERM while the composer is open: the draft is kept (the outbox
+#      holds it) and lands in Drafts when petrel starts again.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -149,5 +151,25 @@ done
 t_tmux_keys $S q
 t_tmux_wait_exit $S 15
 t_log "e resumed it whole; sent to To and Bcc without the Bcc line; the draft is gone"
+
+# --- 4. told to quit while writing: the draft is kept -------------------------
+t_tmux_start q "$PETREL" -F "$T/petrel.conf" -d debug -L "$T/petrel-q.log"
+t_tmux_wait q "[local] INBOX:" 30 "the INBOX status line"
+t_tmux_keys q m
+t_tmux_wait q "Compose: y send" 20 "the composer"
+pid=$(pgrep -f "petrel -F $T/petrel.conf -d debug -L $T/petrel-q.log" | head -n 1)
+[ -n "$pid" ] || t_fail "cannot find petrel's pid"
+kill -TERM "$pid"
+t_tmux_wait_exit q 15
+t_tmux_start q2 "$PETREL" -F "$T/petrel.conf" -d debug -L "$T/petrel-q2.log"
+for _ in $(seq 100); do
+	[ "$(drafts)" = 1 ] && break
+	sleep 0.2
+done
+[ "$(drafts)" = 1 ] || t_fail "a message being written when petrel was told to quit is lost"
+grep -rq 'Hello from a draft' "$MD/.Drafts" || t_fail "the kept draft lacks its text"
+t_tmux_keys q2 q
+t_tmux_wait_exit q2 15
+t_log "SIGTERM while writing: the draft went to Drafts at the next start"
 
 t_pass

@@ -8,14 +8,17 @@ copies bytes both ways.  It watches the server's replies for the 354
 that opens the data; with --cut-after N, once the client has sent N
 bytes after that 354, it closes both sides at once (without forwarding
 more), as a network failure in the middle of DATA would.  With
---cut-after 0 it only relays.  Plain text only (the data must be
-visible): use it in front of a port without TLS.
+--cut-after 0 it only relays; with --stall, at that point it neither
+forwards nor closes anything more (a server that hangs in the middle of
+the data, while the test kills the client).  Plain text only (the data
+must be visible): use it in front of a port without TLS.
 
 Each connection's outcome is appended to --log as one line:
     conn N: cut after M data bytes
+    conn N: stalled after M data bytes      (written when it happens)
     conn N: relayed, C bytes from the client (D after 354)
 
-Usage: smtp-cut.py --target PORT [--cut-after N] --log FILE
+Usage: smtp-cut.py --target PORT [--cut-after N [--stall]] --log FILE
 Runs until killed (the test stops it by its PID).  Python 3 standard
 library only.
 """
@@ -29,8 +32,9 @@ import threading
 class Conn:
     """One relayed connection and what was seen on it."""
 
-    def __init__(self, num, client, server, cut_after, log):
+    def __init__(self, num, client, server, cut_after, log, stall=False):
         self.num = num
+        self.stall = stall
         self.client = client
         self.server = server
         self.cut_after = cut_after
@@ -95,6 +99,8 @@ class Conn:
                         self.server.sendall(data[:room])
                         self.data_bytes += room
                         self.cut = True
+                        if self.stall:
+                            self.hang()
                         break
                 if in_data:
                     self.data_bytes += len(data)
@@ -102,6 +108,14 @@ class Conn:
         except OSError:
             pass
         self.close_both()
+
+    def hang(self):
+        """--stall: say so, then hold both sides open, silent, until the
+        relay is killed (the client waits, as for a server that hangs)."""
+        with open(self.log, "a", encoding="ascii") as f:
+            f.write("conn %d: stalled after %d data bytes\n"
+                    % (self.num, self.data_bytes))
+        threading.Event().wait()
 
     def run(self):
         """Relay until one side ends, then log what happened."""
@@ -124,6 +138,8 @@ def main():
     ap = argparse.ArgumentParser(description="SMTP relay that cuts DATA")
     ap.add_argument("--target", type=int, required=True)
     ap.add_argument("--cut-after", type=int, default=0)
+    ap.add_argument("--stall", action="store_true",
+                    help="at the cut, hang instead of closing")
     ap.add_argument("--log", required=True)
     args = ap.parse_args()
     lsock = socket.socket()
@@ -143,7 +159,8 @@ def main():
             client.close()
             continue
         server.settimeout(None)
-        conn = Conn(num, client, server, args.cut_after, args.log)
+        conn = Conn(num, client, server, args.cut_after, args.log,
+                    args.stall)
         threading.Thread(target=conn.run, daemon=True).start()
 
 
