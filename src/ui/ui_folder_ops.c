@@ -25,7 +25,7 @@ ui_folder_ops_target(struct ui *ui)
 
 	if (ui->focus == UI_FOCUS_FOLDERS) {
 		r = ui_folders_current(ui);
-		if (r != NULL && !r->heading)
+		if (r != NULL && !r->heading && !r->outbox)
 			return r;
 	}
 	for (i = 0; i < ui->folders.nrows; i++) {
@@ -61,7 +61,7 @@ ui_folder_ops_create_account(struct ui *ui)
 	const struct ui_folder_row	*r;
 
 	if (ui->focus == UI_FOCUS_FOLDERS &&
-	    (r = ui_folders_current(ui)) != NULL)
+	    (r = ui_folders_current(ui)) != NULL && !r->outbox)
 		return r->account;
 	return ui->index.folder_id != 0 ? ui->index.account : ui->selected;
 }

@@ -93,6 +93,13 @@ ui_folders_reload(struct ui *ui)
 		keep = fp->rows[fp->sc.cursor].folder.id;
 	for (i = 0; i < ui->naccounts; i++)
 		ui_folders_load_account(ui, i, &rows, &n, &alloc);
+	/* Messages not sent yet: a row of their own, last. */
+	if (ui->outbox.n > 0) {
+		struct ui_folder_row	*r = ui_folders_push(&rows, &n, &alloc);
+
+		r->outbox = true;
+		r->label = xstrdup(_("Outbox (not sent)"));
+	}
 	ui_folders_free(fp);
 	fp->rows = rows;
 	fp->nrows = n;
@@ -188,7 +195,7 @@ ui_folders_open_default(struct ui *ui, size_t account)
 
 	for (i = 0; i < fp->nrows; i++) {
 		r = &fp->rows[i];
-		if (r->heading || r->account != account ||
+		if (r->heading || r->outbox || r->account != account ||
 		    (r->folder.attrs & CACHE_FOLDER_NOSELECT))
 			continue;
 		if (r->folder.remote_name != NULL &&
@@ -226,7 +233,9 @@ ui_folders_draw_row(struct ui *ui, int y, const struct ui_folder_row *r,
 		attr |= A_DIM;
 	if (cursor)
 		attr |= A_REVERSE;
-	if (r->folder.unread > 0) {
+	if (r->outbox)
+		snprintf(count, sizeof count, " %zu", ui->outbox.n);
+	else if (r->folder.unread > 0) {
 		snprintf(count, sizeof count, " %" PRId64, r->folder.unread);
 		cw = (int)strlen(count);
 		if (cw > w / 2)

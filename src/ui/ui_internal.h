@@ -61,6 +61,8 @@ struct ui_account {
 struct ui_folder_row {
 	size_t			 account;	/* index in ui->accounts */
 	bool			 heading;
+	bool			 outbox;	/* the outbox's row (Enter: W);
+						   no folder, account 0 */
 	struct cache_folder	 folder;	/* zeroed for a heading */
 	char			*label;		/* sanitised display name */
 };

@@ -134,6 +134,10 @@ ui_keys_open_folder(struct ui *ui)
 
 	if (r == NULL || r->heading)
 		return;
+	if (r->outbox) {
+		ui_outbox_open(ui);
+		return;
+	}
 	if (r->folder.attrs & CACHE_FOLDER_NOSELECT) {
 		ui_status_set_message(ui, false,
 		    _("This folder holds no messages."));

@@ -2,7 +2,9 @@
  * ui_outbox.c - the outbox view (W) and its timer.
  *
  * The outbox is the cache's table of messages not yet accepted by a
- * server (src/send/outbox.h).  The view lists them like a folder: when,
+ * server (src/send/outbox.h).  While it holds any, the folder pane ends
+ * with its row (Enter opens it, as W does).  The view lists them like a
+ * folder: when,
  * to whom, the subject, and why the last attempt failed; Enter or y
  * sends the one under the cursor now, d deletes it (asks first).  The
  * status line counts them while any wait.
@@ -65,7 +67,7 @@ ui_outbox_reload(struct ui *ui)
 	struct ui_outbox	*o = &ui->outbox;
 	struct error		 err;
 	int64_t			 now = (int64_t)time(NULL), next = -1;
-	size_t			 i;
+	size_t			 i, was = o->n;
 
 	ui_outbox_fini(o);
 	if (cache_outbox_list(ui->cache, NULL, &o->rows, &o->n, &err) == -1) {
@@ -90,6 +92,8 @@ ui_outbox_reload(struct ui *ui)
 	/* Everything went out: nothing left to look at. */
 	if (o->n == 0 && ui->mode == UI_MODE_OUTBOX)
 		ui->mode = o->back;
+	if (o->n != was)
+		ui->folders_stale = true;	/* its row and count */
 }
 
 /* Ask the workers of accounts with due rows to send them. */

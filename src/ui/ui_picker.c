@@ -81,7 +81,8 @@ static bool
 ui_picker_wants(const struct ui *ui, enum ui_picker_kind kind,
     const struct ui_folder_row *r)
 {
-	if (r->heading || (r->folder.attrs & CACHE_FOLDER_NOSELECT))
+	if (r->heading || r->outbox ||
+	    (r->folder.attrs & CACHE_FOLDER_NOSELECT))
 		return false;
 	if (kind == UI_PICK_CHANGE)
 		return true;
