@@ -29,7 +29,7 @@
 #include "util/error.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define CACHE_SCHEMA_VERSION	3
+#define CACHE_SCHEMA_VERSION	4
 
 /* Message flags, stored as a bit set. */
 #define CACHE_FLAG_SEEN		0x01u
@@ -366,6 +366,15 @@ int	 cache_outbox_set_state(struct cache *, int64_t id,
 /* Drop a message (sent and saved, or cancelled by the user). */
 int	 cache_outbox_remove(struct cache *, int64_t id, struct error *);
 void	 cache_outbox_fini(struct cache_outbox *);
+/*
+ * Whether the account's submission server offered 8BITMIME when it was
+ * last asked: set after each session that got an EHLO answer; *yes is
+ * 1, 0, or -1 when never asked.
+ */
+int	 cache_smtp_8bit_set(struct cache *, const char *account, bool yes,
+	     struct error *);
+int	 cache_smtp_8bit_get(struct cache *, const char *account, int *yes,
+	     struct error *);
 void	 cache_outbox_list_free(struct cache_outbox *, size_t n);
 
 /*

@@ -1,6 +1,7 @@
 /*
  * cache_outbox.c - the outbox table (schema version 3): messages stored
- * before they are sent, and their state until the server accepted them.
+ * before they are sent, and their state until the server accepted them;
+ * and what sending learnt of the account's server (version 4).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,56 @@ cache_outbox_remove(struct cache *c, int64_t id, struct error *e)
 	}
 	rv = 0;
 out:
+	cache_stmt_done(s);
+	return rv;
+}
+
+/* Remember whether the account's server offered 8BITMIME. */
+int
+cache_smtp_8bit_set(struct cache *c, const char *account, bool yes,
+    struct error *e)
+{
+	sqlite3_stmt	*s;
+	int		 rv = -1;
+
+	s = cache_stmt(c, CACHE_STMT_SMTP_8BIT_SET, "INSERT INTO smtp_caps "
+	    "(account, eightbitmime, seen) VALUES (?1, ?2, ?3) ON CONFLICT "
+	    "(account) DO UPDATE SET eightbitmime = excluded.eightbitmime, "
+	    "seen = excluded.seen", e);
+	if (s == NULL)
+		return -1;
+	if (cache_bind_text(s, 1, account) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 2, yes) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, (int64_t)time(NULL)) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		cache_sqlerr(c, e, "remember the SMTP server of %s", account);
+	else
+		rv = 0;
+	cache_stmt_done(s);
+	return rv;
+}
+
+/* Whether it did when last asked (-1: never asked). */
+int
+cache_smtp_8bit_get(struct cache *c, const char *account, int *yes,
+    struct error *e)
+{
+	sqlite3_stmt	*s;
+	int		 rc, rv = -1;
+
+	*yes = -1;
+	s = cache_stmt(c, CACHE_STMT_SMTP_8BIT_GET, "SELECT eightbitmime "
+	    "FROM smtp_caps WHERE account = ?1", e);
+	if (s == NULL)
+		return -1;
+	rc = cache_bind_text(s, 1, account) == SQLITE_OK ? sqlite3_step(s) :
+	    SQLITE_ERROR;
+	if (rc == SQLITE_ROW)
+		*yes = sqlite3_column_int(s, 0) != 0;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rv = 0;
+	else
+		cache_sqlerr(c, e, "read the SMTP server of %s", account);
 	cache_stmt_done(s);
 	return rv;
 }

@@ -190,6 +190,18 @@ static const char cache_schema_v3[] =
 	");"
 	"CREATE INDEX outbox_account ON outbox (account, id);";
 
+/*
+ * Version 4: what sending learnt of an account's submission server: whether
+ * its EHLO offered 8BITMIME (RFC 6152), so that the next message is built
+ * as 8bit text rather than quoted-printable.
+ */
+static const char cache_schema_v4[] =
+	"CREATE TABLE smtp_caps ("
+	"  account TEXT PRIMARY KEY,"
+	"  eightbitmime INTEGER NOT NULL,"
+	"  seen INTEGER NOT NULL"
+	");";
+
 /* One migration step: the SQL that takes the file to this version. */
 struct cache_step {
 	int		 version;
@@ -200,6 +212,7 @@ static const struct cache_step cache_steps[] = {
 	{ 1, cache_schema_v1 },
 	{ 2, cache_schema_v2 },
 	{ 3, cache_schema_v3 },
+	{ 4, cache_schema_v4 },
 };
 
 _Static_assert(sizeof cache_steps / sizeof cache_steps[0] ==

@@ -102,6 +102,9 @@ struct smtp_result {
 	bool		 data_started;	/* the first byte of the message
 					   went out (a failure after it may
 					   or may not have delivered) */
+	int		 eightbitmime;	/* the server's EHLO offered
+					   8BITMIME: 1, did not: 0, the
+					   session got no EHLO answer: -1 */
 };
 
 /*

@@ -401,9 +401,12 @@ smtp_send(const struct smtp_settings *set, const struct smtp_envelope *env,
 	if (smtp_env_check(env, &tx.info, err) == -1)
 		return -1;
 	smtp_data_scan(msg, len, &tx.data);
-	if (smtp_session_open(set, &c, err) == 0 &&
-	    smtp_send_tx(c, &tx, msg, len, err) == 0)
-		rc = 0;
+	res->eightbitmime = -1;
+	if (smtp_session_open(set, &c, err) == 0) {
+		res->eightbitmime = (c->caps.flags & SMTP_CAP_8BITMIME) != 0;
+		if (smtp_send_tx(c, &tx, msg, len, err) == 0)
+			rc = 0;
+	}
 	if (c != NULL) {
 		res->code = smtp_conn_code(c);
 		res->text = smtp_send_text(c);

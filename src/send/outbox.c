@@ -140,19 +140,21 @@ outbox_secret(const struct config_account *smtp, const char *typed,
 
 /* One attempt through SMTP. */
 static int
-outbox_smtp(const struct config_account *a, const struct cache_outbox *m,
-    const char *const *rcpt, size_t nrcpt, const char *typed, int wake_fd,
-    bool *permanent, struct error *err)
+outbox_smtp(struct cache *c, const struct config_account *a,
+    const struct cache_outbox *m, const char *const *rcpt, size_t nrcpt,
+    const char *typed, int wake_fd, bool *permanent, struct error *err)
 {
 	struct config_account	 smtp;
 	struct smtp_settings	 st;
 	struct smtp_envelope	 env;
 	struct smtp_result	 res;
 	struct sasl_creds	 cr;
+	struct error		 cerr;
 	char			*secret = NULL;
 	int			 rc = -1;
 
 	memset(&res, 0, sizeof res);
+	res.eightbitmime = -1;
 	memset(&st, 0, sizeof st);
 	if (config_smtp_account(a, &smtp, err) == -1 ||
 	    endpoint_from_account(&smtp, wake_fd, &st.ep, err) == -1) {
@@ -184,6 +186,11 @@ outbox_smtp(const struct config_account *a, const struct cache_outbox *m,
 	rc = smtp_send(&st, &env, m->raw, m->len, &res, err);
 	if (rc == -1)
 		*permanent = outbox_permanent(err, &res);
+	/* The composer builds 8bit text for a server known to take it. */
+	if (res.eightbitmime >= 0 &&
+	    cache_smtp_8bit_set(c, a->name, res.eightbitmime == 1,
+	    &cerr) == -1)
+		log_warn("send", "%s", cerr.msg);
 out:
 	smtp_result_fini(&res);
 	endpoint_fini(&st.ep);
@@ -253,7 +260,7 @@ outbox_send(struct cache *c, const struct config_account *a, int64_t id,
 		permanent = rc == -1 && err->code != ERR_TIMEOUT &&
 		    err->code != ERR_CANCELLED && err->code != ERR_NET;
 	} else
-		rc = outbox_smtp(a, &m, rcpt, n, typed_password, wake_fd,
+		rc = outbox_smtp(c, a, &m, rcpt, n, typed_password, wake_fd,
 		    &permanent, err);
 	rc = outbox_after(c, a, &m, rc, permanent, err);
 	free(rcpt);

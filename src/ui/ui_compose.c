@@ -302,6 +302,25 @@ ui_compose_env_from(const struct compose_draft *d)
 }
 
 /*
+ * Whether text may go as 8bit: only through SMTP, to a server whose last
+ * EHLO offered 8BITMIME (sendmail_command's server is unknown).  A server
+ * that stopped offering it refuses the message with a clear error, and
+ * the next one is quoted-printable again.
+ */
+static bool
+ui_compose_8bit(struct ui *ui, size_t acct)
+{
+	const struct config_account	*a = ui->accounts[acct].cfg;
+	struct error			 err;
+	int				 yes;
+
+	if (a->send.smtp_host == NULL ||
+	    cache_smtp_8bit_get(ui->cache, a->name, &yes, &err) == -1)
+		return false;
+	return yes == 1;
+}
+
+/*
  * Build the message and queue it in the outbox: to send, or (draft) to
  * keep in the Drafts folder, with its Bcc (which a sent message never
  * shows) and without needing recipients.
@@ -322,6 +341,7 @@ ui_compose_queue(struct ui *ui, bool draft, int64_t *id, struct error *err)
 	compose_to_build(&c->d, &m, parts);
 	m.keep_bcc = draft;
 	m.flowed = ui->cfg->format_flowed;
+	m.allow_8bit = !draft && ui_compose_8bit(ui, c->account);
 	buf_init(&out, CACHE_OUTBOX_MAX);
 	from = ui_compose_env_from(&c->d);
 	if (from == NULL) {

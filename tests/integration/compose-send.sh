@@ -8,7 +8,8 @@
 #      non-ASCII name; y sends.  Bob's INBOX then holds it: Python's
 #      email package decodes the subject, the body text, the file name
 #      and the attachment's SHA-256 as written.  Alice's Sent folder has
-#      the copy, the outbox is empty.
+#      the copy, the outbox is empty.  Its text went quoted-printable;
+#      the server offered 8BITMIME, so a second message goes 8bit.
 #   2. The connection cut in the middle of DATA (smtp-cut.py in front of
 #      Postfix): `petrel send` exits 1, the message stays in the outbox
 #      with the error and nothing is delivered; with the relay passing
@@ -88,7 +89,7 @@ for line in head.split("\n"):
         line = "Subject: Grüße aus Köln — 東京 ☃"
     out.append(line)
 open(path, "w", encoding="utf-8").write(
-    "\n".join(out) + "\n\nHallo Bob,\n\nder Bericht ist im Anhang.\n" + body)
+    "\n".join(out) + "\n\nHallo Bob,\n\nder Bericht ist im Anhang.\nGrüße\n" + body)
 PY
 EOF
 chmod 755 "$T/editor.sh"
@@ -177,6 +178,27 @@ done
 probe alice "$PW_A" find Sent --message-id "$msgid" >/dev/null ||
     t_fail "no copy in Alice's Sent folder"
 [ "$(sql 'SELECT count(*) FROM outbox')" = 0 ] || t_fail "the outbox is not empty after sending"
+# The first message went quoted-printable (the server was unknown); the
+# server offered 8BITMIME, so the next one goes as 8bit text.
+t_tmux_keys $S m
+t_tmux_wait $S "Compose: y send" 20 "the composer, a second time"
+t_tmux_keys $S y
+t_tmux_wait $S "Sent." 60 "the second message accepted"
+postfix_wait_idle 60 || t_fail "Postfix did not deliver the second message"
+[ "$(sql 'SELECT eightbitmime FROM smtp_caps')" = 1 ] || t_fail "8BITMIME was not remembered"
+probe bob "$PW_B" find INBOX --subject "$SUBJECT" >"$T/uids"
+[ "$(wc -l <"$T/uids")" = 2 ] || t_fail "Bob should have two messages with the subject"
+probe bob "$PW_B" raw INBOX "$(tail -n 1 "$T/uids")" >"$T/got2.eml"
+python3 - "$T/got.eml" "$T/got2.eml" <<'PY' || t_fail "text transfer encodings: quoted-printable first, then 8bit"
+import email, email.policy, sys
+def cte(path):
+    m = email.message_from_binary_file(open(path, "rb"), policy=email.policy.default)
+    b = m.get_body(preferencelist=("plain",))
+    assert "Grüße" in b.get_content(), "text"
+    return b["Content-Transfer-Encoding"]
+first, second = cte(sys.argv[1]), cte(sys.argv[2])
+assert (first, second) == ("quoted-printable", "8bit"), (first, second)
+PY
 t_tmux_keys $S q
 t_tmux_wait_exit $S 15
 t_log "composed in the UI: subject, body, 5 MB attachment and its name arrived; copy in Sent"
@@ -218,6 +240,7 @@ start_relay 0
 write_config "$T/cut.conf" "$RELAY_PORT" none "" "allow_plaintext_auth = yes"
 t_tmux_start cut "$PETREL" -F "$T/cut.conf" -d debug -L "$T/petrel-cut.log"
 t_tmux_wait cut "outbox: 1 (W)" 60 "the status line counts the outbox"
+t_tmux_wait cut "Outbox (not sent)" 10 "the outbox's row in the folder pane"
 t_tmux_keys cut W
 t_tmux_wait cut "cut in the middle" 10 "the outbox view lists the message"
 t_tmux_keys cut Enter

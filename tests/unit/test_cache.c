@@ -164,10 +164,10 @@ START_TEST(test_open_close_modes)
 	free(p);
 	ck_assert_int_eq(cache_schema_version(c, &v, &e), 0);
 	ck_assert_int_eq(v, CACHE_SCHEMA_VERSION);
-	ck_assert_int_eq(v, 3);
+	ck_assert_int_eq(v, 4);
 	cache_close(c);
 	cache_close(NULL);
-	ck_assert_int_eq(test_sql_int(test_path, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(test_sql_int(test_path, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(test_sql_int(test_path, "PRAGMA application_id"),
 	    0x5074726c);
 }

@@ -192,6 +192,31 @@ START_TEST(test_outbox_refusals)
 }
 END_TEST
 
+/* What sending learnt of the server, per account, kept across a reopen. */
+START_TEST(test_smtp_8bit)
+{
+	struct cache	*c;
+	struct error	 e;
+	int		 yes;
+
+	c = test_open();
+	ck_assert_int_eq(cache_smtp_8bit_get(c, "work", &yes, &e), 0);
+	ck_assert_int_eq(yes, -1);
+	ck_assert_int_eq(cache_smtp_8bit_set(c, "work", true, &e), 0);
+	ck_assert_int_eq(cache_smtp_8bit_set(c, "home", false, &e), 0);
+	cache_close(c);
+	c = test_open();
+	ck_assert_int_eq(cache_smtp_8bit_get(c, "work", &yes, &e), 0);
+	ck_assert_int_eq(yes, 1);
+	ck_assert_int_eq(cache_smtp_8bit_get(c, "home", &yes, &e), 0);
+	ck_assert_int_eq(yes, 0);
+	ck_assert_int_eq(cache_smtp_8bit_set(c, "work", false, &e), 0);
+	ck_assert_int_eq(cache_smtp_8bit_get(c, "work", &yes, &e), 0);
+	ck_assert_int_eq(yes, 0);
+	cache_close(c);
+}
+END_TEST
+
 static Suite *
 cache_outbox_suite(void)
 {
@@ -203,6 +228,7 @@ cache_outbox_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_outbox_roundtrip);
 	tcase_add_test(tc, test_outbox_refusals);
+	tcase_add_test(tc, test_smtp_8bit);
 	suite_add_tcase(s, tc);
 	return s;
 }

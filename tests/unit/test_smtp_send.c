@@ -108,6 +108,7 @@ START_TEST(test_pipelined)
 	    "MAIL FROM:<a@x.test> SIZE=27\r\nRCPT TO:<b@x.test>\r\n"
 	    "RCPT TO:<c@x.test>\r\nDATA\r\n" MSG_DATA "QUIT\r\n");
 	ck_assert(r.res.accepted);
+	ck_assert_int_eq(r.res.eightbitmime, 1);
 	ck_assert(r.res.data_started);
 	ck_assert_int_eq(r.res.code, 250);
 	ck_assert_str_eq(r.res.text, "2.0.0 Ok: queued");
@@ -310,6 +311,7 @@ START_TEST(test_unsupported)
 	    NULL);
 	ck_assert_int_eq(r.err.code, ERR_UNSUPPORTED);
 	ck_assert_ptr_nonnull(strstr(r.err.msg, "8BITMIME"));
+	ck_assert_int_eq(r.res.eightbitmime, 0);	/* remembered */
 	sent_is(&r, "EHLO client.example\r\nQUIT\r\n");
 	run_free(&r);
 	/* A non-ASCII address without SMTPUTF8. */
@@ -397,6 +399,7 @@ START_TEST(test_ehlo_refused)
 	run(&r, script, &env, MSG, NULL);
 	ck_assert_int_eq(r.err.code, ERR_SERVER);
 	ck_assert_ptr_nonnull(strstr(r.err.msg, "550 go away"));
+	ck_assert_int_eq(r.res.eightbitmime, -1);	/* nothing learnt */
 	sent_is(&r, "EHLO client.example\r\nQUIT\r\n");
 	run_free(&r);
 }
