@@ -81,7 +81,7 @@ ui_compose_draw_field(struct ui *ui, int y, const char *name,
 
 /* What d chose for delivery status notifications. */
 static const char *
-ui_compose_dsn(const struct compose_draft *d)
+ui_compose_dsn_notify(const struct compose_draft *d)
 {
 	if (d->dsn_notify == NULL)
 		return _("the server's default");
@@ -92,6 +92,16 @@ ui_compose_dsn(const struct compose_draft *d)
 	if (strcmp(d->dsn_notify, "FAILURE,DELAY") == 0)
 		return _("on failure or delay");
 	return _("always (success, failure, delay)");
+}
+
+/* ... and what a report brings back of the message (RET). */
+static const char *
+ui_compose_dsn_ret(const struct compose_draft *d)
+{
+	if (d->dsn_ret == NULL)
+		return "";
+	return strcmp(d->dsn_ret, "FULL") == 0 ? _("; reports return the "
+	    "whole message") : _("; reports return the headers");
 }
 
 /* The attachments, from row y on; the cursor row reversed. */
@@ -136,7 +146,10 @@ ui_compose_draw(struct ui *ui)
 	ui_compose_draw_field(ui, y++, _("Bcc:"), d->bcc);
 	ui_compose_draw_field(ui, y++, _("Subject:"), d->subject);
 	ui_compose_draw_field(ui, y++, _("Reply-To:"), d->reply_to);
-	ui_compose_draw_field(ui, y++, _("DSN:"), ui_compose_dsn(d));
+	line = xasprintf("%s%s", ui_compose_dsn_notify(d),
+	    ui_compose_dsn_ret(d));
+	ui_compose_draw_field(ui, y++, _("DSN:"), line);
+	free(line);
 	y++;
 	line = xasprintf(_("-- Text: %zu lines, UTF-8; attachments: %zu"),
 	    lines, d->nattach);
@@ -193,6 +206,12 @@ ui_compose_dsn_key(struct ui *ui, int key)
 	struct compose_draft	*d = &ui->compose.d;
 	const char		*notify;
 
+	/* h and b: what a report returns (RET), the notifications kept. */
+	if (key == 'h' || key == 'b') {
+		free(d->dsn_ret);
+		d->dsn_ret = xstrdup(key == 'h' ? "HDRS" : "FULL");
+		return;
+	}
 	switch (key) {
 	case 'n': notify = "NEVER"; break;
 	case 'f': notify = "FAILURE"; break;
@@ -239,9 +258,9 @@ ui_compose_edit_key(struct ui *ui, enum ui_action a)
 		    _("Attach file: "), NULL);
 		break;
 	case UI_ACT_DSN:
-		ui_prompt_start(ui, UI_MENU_DSN, _("Delivery notification: "
-		    "(n)ever, (f)ailure, (d)elay+failure, (a)ll, (o) server "
-		    "default"), NULL);
+		ui_prompt_start(ui, UI_MENU_DSN, _("Notify: (n)ever, (f)ailure, "
+		    "(d)elay+failure, (a)ll, (o) default; return: (h)eaders, "
+		    "(b)ody"), NULL);
 		break;
 	default:
 		return false;

@@ -206,7 +206,8 @@ static const struct {
 	{ UI_ACT_EDIT_REPLY_TO, N_("edit Reply-To") },
 	{ UI_ACT_ATTACH_FILE, N_("attach a file (Tab completes the path)") },
 	{ UI_ACT_DETACH, N_("remove the attachment under the cursor") },
-	{ UI_ACT_DSN, N_("delivery status notification: never, failure, all") },
+	{ UI_ACT_DSN, N_("delivery notifications: when (NOTIFY), what they "
+	    "return (RET)") },
 	{ UI_ACT_CANCEL, N_("cancel the message (asks first)") },
 	{ UI_ACT_POSTPONE, N_("postpone: keep it in the Drafts folder") },
 	{ UI_ACT_OUTBOX_DELETE, N_("delete the message from the outbox (asks)") },

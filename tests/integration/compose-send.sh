@@ -9,7 +9,8 @@
 #      email package decodes the subject, the body text, the file name
 #      and the attachment's SHA-256 as written.  Alice's Sent folder has
 #      the copy, the outbox is empty.  Its text went quoted-printable;
-#      the server offered 8BITMIME, so a second message goes 8bit.
+#      the server offered 8BITMIME, so a second message goes 8bit, with
+#      the DSN chosen in the composer (NOTIFY, RET) on the wire.
 #   2. The connection cut in the middle of DATA (smtp-cut.py in front of
 #      Postfix): `petrel send` exits 1, the message stays in the outbox
 #      with the error and nothing is delivered; with the relay passing
@@ -131,7 +132,7 @@ bob_count() {
 
 # --- 1. compose in the UI, send through STARTTLS submission ----------------
 write_config "$T/a.conf" "$POSTFIX_SUBMISSION_PORT" starttls
-t_tmux_start $S "$PETREL" -F "$T/a.conf" -d debug -L "$T/petrel.log"
+t_tmux_start $S "$PETREL" -F "$T/a.conf" -d trace,smtp -L "$T/petrel.log"
 t_tmux_wait $S "[alice] INBOX:" 60 "the INBOX status line"
 t_tmux_keys $S m
 t_tmux_wait $S "Compose: y send" 20 "the composer after the editor"
@@ -182,10 +183,18 @@ probe alice "$PW_A" find Sent --message-id "$msgid" >/dev/null ||
 # server offered 8BITMIME, so the next one goes as 8bit text.
 t_tmux_keys $S m
 t_tmux_wait $S "Compose: y send" 20 "the composer, a second time"
+# Delivery notifications on failure, returning the whole message.
+t_tmux_keys $S d
+t_tmux_keys $S f
+t_tmux_keys $S d
+t_tmux_keys $S b
+t_tmux_wait $S "DSN: on failure; reports return the whole message" 5 "the DSN choice"
 t_tmux_keys $S y
 t_tmux_wait $S "Sent." 60 "the second message accepted"
 postfix_wait_idle 60 || t_fail "Postfix did not deliver the second message"
 [ "$(sql 'SELECT eightbitmime FROM smtp_caps')" = 1 ] || t_fail "8BITMIME was not remembered"
+assert_grep '> MAIL FROM:<alice@localhost> .*RET=FULL' "$T/petrel.log" "the DSN RET on the wire"
+assert_grep '> RCPT TO:<bob@localhost> NOTIFY=FAILURE' "$T/petrel.log" "the DSN NOTIFY on the wire"
 probe bob "$PW_B" find INBOX --subject "$SUBJECT" >"$T/uids"
 [ "$(wc -l <"$T/uids")" = 2 ] || t_fail "Bob should have two messages with the subject"
 probe bob "$PW_B" raw INBOX "$(tail -n 1 "$T/uids")" >"$T/got2.eml"
