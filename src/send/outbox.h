@@ -95,6 +95,11 @@ int	 outbox_prepare(const char *in, size_t len,
 	     const char *const *args, size_t nargs, const char *env_from,
 	     struct outbox_prepared *o, struct error *err);
 void	 outbox_prepared_fini(struct outbox_prepared *);
+/*
+ * The envelope sender of a From: value: the address of its first mailbox
+ * (with only_one, of its only mailbox); NULL if there is none.
+ */
+char	*outbox_env_from(const char *from, bool only_one);
 
 /* outbox_sendmail.c: run a sendmail-compatible command (argv) with the
    recipients as arguments and the message on stdin; 0 on exit status 0. */

@@ -127,15 +127,17 @@ outbox_copy_headers(struct outbox_prepared *o, const char *in, size_t hlen,
 	}
 }
 
-/* The addr-spec of the first mailbox of a From: value, or NULL. */
-static char *
-outbox_first_addr(const char *s)
+/* The envelope sender of a From: value (outbox.h). */
+char *
+outbox_env_from(const char *from, bool only_one)
 {
 	struct mime_address_list	l;
 	char				*a = NULL;
 
-	mime_address_list_parse(s, strlen(s), &l);
-	if (l.n > 0 && l.v[0].addr != NULL)
+	if (from == NULL)
+		return NULL;
+	mime_address_list_parse(from, strlen(from), &l);
+	if (l.n > 0 && (!only_one || l.n == 1) && l.v[0].addr != NULL)
 		a = xstrdup(l.v[0].addr);
 	mime_address_list_fini(&l);
 	return a;
@@ -160,7 +162,7 @@ outbox_add_fields(struct outbox_prepared *o, const char *in, size_t len,
 	if (!(have & 1))
 		buf_printf(&o->msg, "From: %s\r\n", from);
 	if (o->env_from == NULL)
-		o->env_from = outbox_first_addr(hdr != NULL ? hdr : from);
+		o->env_from = outbox_env_from(hdr != NULL ? hdr : from, false);
 	free(hdr);
 	if (o->env_from == NULL)
 		return error_set(err, ERR_PARSE, ERR_SCOPE_OP, "no sender "

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "compose/compose.h"
-#include "mime/address.h"
+#include "core/account.h"
 #include "send/outbox.h"
 #include "ui/ui_i18n.h"
 #include "ui/ui_internal.h"
@@ -285,22 +285,6 @@ ui_compose_forward_key(struct ui *ui, int key, size_t acct, int64_t msg)
 		ui_status_set_message(ui, false, _("Cancelled."));
 }
 
-/* The envelope sender: the address of the draft's From. */
-static char *
-ui_compose_env_from(const struct compose_draft *d)
-{
-	struct mime_address_list	l;
-	char				*a = NULL;
-
-	if (d->from == NULL)
-		return NULL;
-	mime_address_list_parse(d->from, strlen(d->from), &l);
-	if (l.n == 1 && l.v[0].addr != NULL)
-		a = xstrdup(l.v[0].addr);
-	mime_address_list_fini(&l);
-	return a;
-}
-
 /*
  * Whether text may go as 8bit: only through SMTP, to a server whose last
  * EHLO offered 8BITMIME (sendmail_command's server is unknown).  A server
@@ -343,7 +327,7 @@ ui_compose_queue(struct ui *ui, bool draft, int64_t *id, struct error *err)
 	m.flowed = ui->cfg->format_flowed;
 	m.allow_8bit = !draft && ui_compose_8bit(ui, c->account);
 	buf_init(&out, CACHE_OUTBOX_MAX);
-	from = ui_compose_env_from(&c->d);
+	from = outbox_env_from(c->d.from, true);
 	if (from == NULL) {
 		error_set(err, ERR_PARSE, ERR_SCOPE_OP, "From: must hold one "
 		    "address");
@@ -406,11 +390,11 @@ ui_compose_postpone(struct ui *ui)
 {
 	struct ui_compose		*c = &ui->compose;
 	const struct config_account	*a = ui->accounts[c->account].cfg;
+	const struct driver_ops		*ops = driver_find(a->driver);
 	struct error			 err;
 	int64_t				 id;
 
-	if (a->read_only || strcmp(a->driver, "pop3") == 0 ||
-	    strcmp(a->driver, "mbox") == 0) {
+	if (a->read_only || ops == NULL || !(ops->caps & DRIVER_CAP_APPEND)) {
 		ui_status_set_message(ui, true, _("This account keeps no "
 		    "drafts (POP3, mbox or read-only): send it or cancel."));
 		return;
