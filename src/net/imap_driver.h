@@ -192,9 +192,14 @@ struct imap_batch;
 #define IMAP_BULK_MIN		10000
 /* Newest first window shown before the rest arrives. */
 #define IMAP_FIRST_WINDOW	200
-/* Messages a batch command fetches; batches in flight at once. */
+/*
+ * Messages a batch command fetches; batches in flight at once.  Dovecot
+ * works on pipelined FETCHes side by side and completes them together:
+ * with four in flight it sat idle a round trip after every four (0.6 s
+ * of a 100,000-message download at 50 ms RTT); eight keep it busy.
+ */
 #define IMAP_BATCH_SIZE		2000
-#define IMAP_BATCH_WINDOW	4
+#define IMAP_BATCH_WINDOW	8
 
 /*
  * Download headers of messages count sequence numbers [lo, hi], newest
