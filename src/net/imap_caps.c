@@ -7,11 +7,12 @@
  * implies CONDSTORE) or CONDSTORE, and UTF8=ACCEPT (RFC 6855), sent
  * without waiting for the answer (it is read with the next command's), and
  * COMPRESS=DEFLATE (RFC 4978), which must be answered before anything else
- * is sent.  The account's DRIVER_CAP_* bits are derived here too.  An
+ * is sent: it rides behind the first command after login.  The account's DRIVER_CAP_* bits are derived here too.  An
  * extension the account lists in imap_disable is never seen at all, as if
  * the server did not offer it (for a server whose QRESYNC or COMPRESS is
  * broken, and to measure the fallbacks).
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -126,23 +127,30 @@ imap_caps_driver(unsigned caps)
 	return d;
 }
 
-/* Turn on COMPRESS DEFLATE: on OK, inflate what follows. */
+/* Send COMPRESS DEFLATE; nothing else may be sent until its answer. */
 int
-imap_conn_compress(struct imap_conn *c, struct error *err)
+imap_conn_compress_begin(struct imap_conn *c, char *tag, size_t tagsize,
+    struct error *err)
 {
-	const char	*rest;
-	size_t		 restlen;
+	if (imap_conn_submit(c, tag, tagsize, err, "COMPRESS DEFLATE") == -1)
+		return -1;
+	snprintf(c->ztag, sizeof c->ztag, "%s", tag);
+	return 0;
+}
 
-	if (imap_conn_run(c, NULL, NULL, err, "COMPRESS DEFLATE") == -1) {
-		if (c->broken)
-			return -1;
-		log_info("imap", "%s: COMPRESS refused: %s", c->host,
-		    err->msg);
-		return 0;	/* carry on uncompressed */
-	}
-	/* Bytes after the OK were compressed by the server already. */
-	rest = c->in.data + c->off + c->used;
-	restlen = c->in.len - c->off - c->used;
+/*
+ * The tagged OK of COMPRESS was just read: what follows it is deflated
+ * (RFC 4978 3), bytes already read after the OK included.  Called by
+ * imap_conn.c wherever that OK is read: Dovecot may send an earlier
+ * command's tagged completion after it, compressed.
+ */
+int
+imap_conn_compress_switch(struct imap_conn *c, struct error *err)
+{
+	const char	*rest = c->in.data + c->off + c->used;
+	size_t		 restlen = c->in.len - c->off - c->used;
+
+	c->ztag[0] = '\0';
 	if (stream_zlib_start(&c->s, rest, restlen, err) == -1) {
 		c->broken = true;
 		return -1;
@@ -155,10 +163,39 @@ imap_conn_compress(struct imap_conn *c, struct error *err)
 	return 0;
 }
 
+/* Read the answer to COMPRESS; a refusal only leaves the link plain. */
+int
+imap_conn_compress_end(struct imap_conn *c, const char *tag,
+    struct error *err)
+{
+	int	 rc = imap_conn_await(c, tag, NULL, NULL, err);
+
+	c->ztag[0] = '\0';
+	if (rc == -1) {
+		if (c->broken)
+			return -1;
+		log_info("imap", "%s: COMPRESS refused: %s", c->host,
+		    err->msg);
+	}
+	return 0;
+}
+
+/* Turn on COMPRESS DEFLATE and wait for it. */
+int
+imap_conn_compress(struct imap_conn *c, struct error *err)
+{
+	char	 tag[16];
+
+	if (imap_conn_compress_begin(c, tag, sizeof tag, err) == -1)
+		return -1;
+	return imap_conn_compress_end(c, tag, err);
+}
+
 /*
  * After login: ENABLE what is offered (not awaited: its answer comes with
- * the next command's), then COMPRESS.  Failures of ENABLE only mean the
- * extension stays off.
+ * the next command's), and COMPRESS, which goes out behind the next
+ * command run (imap_conn_run): its answer then costs no round trip of its
+ * own.  Failures of ENABLE only mean the extension stays off.
  */
 int
 imap_caps_after_login(struct imap_conn *c, bool compress, struct error *err)
@@ -177,7 +214,7 @@ imap_caps_after_login(struct imap_conn *c, bool compress, struct error *err)
 			return -1;
 	}
 	if (compress && (c->caps & IMAP_CAP_COMPRESS) && !c->compressed)
-		return imap_conn_compress(c, err);
+		c->compress_wanted = true;
 	return 0;
 }
 

@@ -140,6 +140,16 @@ imap_conn_vsend(struct imap_conn *c, enum imap_track track,
 		return error_set(err, ERR_NET, ERR_SCOPE_ACCOUNT,
 		    "%s: connection already failed", c->host);
 	}
+	if (c->ztag[0] != '\0') {
+		return error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
+		    "%s: a command while COMPRESS is unanswered", c->host);
+	}
+	/* COMPRESS still to do, and this command cannot carry it: now. */
+	if (c->compress_wanted && track != IMAP_UNTRACKED) {
+		c->compress_wanted = false;
+		if (imap_conn_compress(c, err) == -1)
+			return -1;
+	}
 	if (track != IMAP_UNTRACKED && c->nfl == IMAP_INFLIGHT_MAX) {
 		return error_set(err, ERR_PROTOCOL, ERR_SCOPE_OP,
 		    "too many IMAP commands in flight");
@@ -255,6 +265,13 @@ imap_conn_tagged(struct imap_conn *c, struct error *err)
 			log_info("imap", "%s: %s failed: %s", c->host,
 			    fl->verb, fl->text);
 		imap_conn_forget(c, fl);
+	}
+	/* After COMPRESS's OK the very next byte is deflated (r is gone). */
+	if (c->ztag[0] != '\0' && imap_slice_is(r->tag, c->ztag)) {
+		c->ztag[0] = '\0';
+		if (r->status == IMAP_STATUS_OK &&
+		    imap_conn_compress_switch(c, err) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -450,17 +467,32 @@ int
 imap_conn_run(struct imap_conn *c, imap_untagged_fn fn, void *arg,
     struct error *err, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	 tag[16];
-	int	 rc;
+	va_list		 ap;
+	char		 tag[16], ztag[16];
+	bool		 z = c->compress_wanted;
+	struct error	 zerr;
+	int		 rc;
 
+	c->compress_wanted = false;
 	va_start(ap, fmt);
 	rc = imap_conn_vsend(c, IMAP_TRACKED, err, fmt, ap);
 	va_end(ap);
 	if (rc == -1)
 		return -1;
 	memcpy(tag, c->tag, sizeof tag);
-	return imap_conn_await(c, tag, fn, arg, err);
+	/*
+	 * The COMPRESS asked for at login goes right behind the first
+	 * command: its answer arrives with the command's, not a round trip
+	 * later (a first sync's SELECT).
+	 */
+	if (z && imap_conn_compress_begin(c, ztag, sizeof ztag, err) == -1)
+		return -1;
+	rc = imap_conn_await(c, tag, fn, arg, err);
+	if (z && imap_conn_compress_end(c, ztag, &zerr) == -1 && rc == 0) {
+		*err = zerr;
+		rc = -1;
+	}
+	return rc;
 }
 
 /* Send raw bytes, traced as given (or as the bytes if trace is NULL). */

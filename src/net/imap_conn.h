@@ -88,6 +88,8 @@ struct imap_conn {
 	bool			 have_caps;
 	unsigned		 enabled;	/* IMAP_CAP_* confirmed ENABLED */
 	bool			 compressed;	/* COMPRESS DEFLATE active */
+	bool			 compress_wanted; /* with the next command */
+	char			 ztag[16];	/* COMPRESS in flight; "" */
 	bool			 preauth;	/* greeting was PREAUTH */
 	bool			 broken;
 	/*
@@ -208,8 +210,17 @@ bool	 imap_conn_buffered(struct imap_conn *);
 /*
  * COMPRESS DEFLATE (RFC 4978): send it and, on OK, put the deflate layer
  * on the stream (bytes already read after the OK are inflated first).
+ * imap_conn_compress waits for the answer; _begin only sends it (nothing
+ * else may be sent until _end has read the answer), and the layer goes
+ * on wherever the tagged OK is read (imap_conn_compress_switch), even in
+ * the middle of awaiting another command.
  */
 int	 imap_conn_compress(struct imap_conn *, struct error *);
+int	 imap_conn_compress_begin(struct imap_conn *, char *tag, size_t,
+	     struct error *);
+int	 imap_conn_compress_end(struct imap_conn *, const char *tag,
+	     struct error *);
+int	 imap_conn_compress_switch(struct imap_conn *, struct error *);
 /* Parse capability words into conn->caps (imap_caps.c). */
 void	 imap_caps_parse(struct imap_conn *, const char *, size_t);
 void	 imap_caps_add(struct imap_conn *, const char *, size_t);

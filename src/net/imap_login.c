@@ -439,5 +439,6 @@ imap_conn_logout(struct imap_conn *c)
 
 	if (c == NULL || c->broken)
 		return;
+	c->compress_wanted = false;	/* not worth it any more */
 	(void)imap_conn_run(c, NULL, NULL, &err, "LOGOUT");
 }

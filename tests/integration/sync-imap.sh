@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # sync-imap.sh - `petrel sync` mirrors a real Dovecot exactly, over implicit
-# TLS and over STARTTLS, and catches up after the server changed.
+# TLS and over STARTTLS, and catches up after the server changed; the
+# server offers COMPRESS=DEFLATE, so all of it runs deflated.
 #
 # 2,000 generated messages in five folders (one named "Entwürfe", stored in
 # modified UTF-7) are served by a private Dovecot.  After each sync, an
@@ -24,6 +25,7 @@ dovecot_init "$T/dovecot" || t_fail "cannot prepare the Dovecot directory"
 python3 "$T_LIB/gen-mailbox.py" --out "$(dovecot_maildir alice)" -n 2000 --seed 7 \
     --manifest "$T/manifest.json" >&2 || t_fail "gen-mailbox.py failed"
 t_on_exit dovecot_stop
+export DOVECOT_COMPRESS=1
 dovecot_start || t_fail "Dovecot did not start (see $DOVECOT_DIR/dovecot.log)"
 dovecot_subscribe_all alice || t_fail "doveadm could not subscribe the folders"
 t_log "Dovecot pid $DOVECOT_PID: imaps $DOVECOT_IMAPS_PORT, imap $DOVECOT_IMAP_PORT"
@@ -68,8 +70,12 @@ write_config() {
 # sync_and_compare LABEL CONFIG: run petrel sync, then compare the cache.
 sync_and_compare() {
 	local label=$1 cfg=$2
-	t_run "sync-$label" 300 "$PETREL" -F "$cfg" sync test
+	t_run "sync-$label" 300 "$PETREL" -F "$cfg" -d debug,imap \
+	    -L "$T/petrel-$label.log" sync test
 	assert_rc 0 "sync-$label"
+	# The server offers COMPRESS: every sync here runs deflated.
+	grep -q 'COMPRESS DEFLATE active' "$T/petrel-$label.log" ||
+	    t_fail "$label: petrel did not turn COMPRESS on (see $T/petrel-$label.log)"
 	if [ -s "$T/sync-$label.err" ]; then
 		t_show "sync-$label"
 		t_fail "$label: petrel sync succeeded but wrote to stderr"

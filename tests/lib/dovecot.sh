@@ -20,6 +20,7 @@
 #	DOVECOT_SPECIAL_USE=1   an inbox namespace with SPECIAL-USE folders:
 #	                        Trash (\Trash, created automatically), Sent
 #	                        (\Sent), Archive (\Archive), Junk (\Junk)
+#	DOVECOT_COMPRESS=1      COMPRESS=DEFLATE offered (the imap_zlib plugin)
 #	DOVECOT_RAWLOG=1        every IMAP session's raw traffic (after TLS)
 #	                        in HOME/rawlog: *.in from the client, *.out
 #	                        from the server (dovecot_rawlog_dir USER)
@@ -302,6 +303,15 @@ dovecot_write_conf() {
 		  mailbox Junk {
 		    special_use = \Junk
 		  }
+		}
+		EOF
+	fi
+	if [ "${DOVECOT_COMPRESS:-0}" = 1 ]; then
+		# COMPRESS=DEFLATE (RFC 4978), as many real servers offer it;
+		# not with rawlog, which would record the deflated bytes
+		cat >>"$DOVECOT_DIR/dovecot.conf" <<-'EOF'
+		protocol imap {
+		  mail_plugins = $mail_plugins imap_zlib
 		}
 		EOF
 	fi

@@ -557,6 +557,112 @@ START_TEST(test_compress)
 }
 END_TEST
 
+/* Inflate what the client sent after the first prefix bytes. */
+static void
+zsent(size_t prefix, char *plain, size_t cap)
+{
+	z_stream	 zi;
+
+	memset(&zi, 0, sizeof zi);
+	ck_assert_int_eq(inflateInit2(&zi, -15), Z_OK);
+	zi.next_in = (Bytef *)mock.sent.data + prefix;
+	zi.avail_in = (uInt)(mock.sent.len - prefix);
+	zi.next_out = (Bytef *)plain;
+	zi.avail_out = (uInt)cap - 1;
+	ck_assert_int_eq(inflate(&zi, Z_SYNC_FLUSH), Z_OK);
+	ck_assert_uint_eq(zi.avail_in, 0);
+	plain[cap - 1 - zi.avail_out] = '\0';
+	inflateEnd(&zi);
+}
+
+/*
+ * COMPRESS rides behind the first command after login (no round trip of
+ * its own), and its OK may come before that command's own completion,
+ * which is then compressed (Dovecot does this): the layer goes on at the
+ * OK wherever it is read.
+ */
+START_TEST(test_compress_behind_select)
+{
+	static char	 p2[512], p3[512], p4[512];
+	const char	*script[8];
+	size_t		 lens[8] = { 0 }, n, prefix;
+	z_stream	 zs;
+	struct account	*a;
+	struct cache_folder in;
+	struct error	 err;
+	char		 plain[512];
+	const char	*head = "* 2 EXISTS\r\n* OK [UIDVALIDITY 5] ok\r\n"
+	    "a3 OK DEFLATE active\r\n";
+
+	seed();
+	memset(&zs, 0, sizeof zs);
+	ck_assert_int_eq(deflateInit2(&zs, 6, Z_DEFLATED, -15, 8,
+	    Z_DEFAULT_STRATEGY), Z_OK);
+	memcpy(p2, head, strlen(head));
+	n = zpack(&zs, "a2 OK [READ-WRITE] selected\r\n", p2 + strlen(head),
+	    sizeof p2 - strlen(head));
+	lens[2] = strlen(head) + n;
+	lens[3] = zpack(&zs, "* 1 FETCH (UID 4 FLAGS (\\Seen) RFC822.SIZE 9 "
+	    "BODY[] {9}\r\nA: b\r\n\r\nx)\r\na4 OK\r\n", p3, sizeof p3);
+	lens[4] = zpack(&zs, "a5 OK bye\r\n", p4, sizeof p4);
+	deflateEnd(&zs);
+	script[0] = "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi\r\n";
+	script[1] = "a1 OK [CAPABILITY IMAP4rev1 COMPRESS=DEFLATE] in\r\n";
+	script[2] = p2;
+	script[3] = p3;
+	script[4] = p4;
+	script[5] = NULL;
+
+	a = fx_open(script);
+	mock.lens = lens;
+	fx_folder("INBOX", &in);
+	ck_assert_msg(imap_driver_ops.fetch_message(a, &in, "4", fx_cache,
+	    &err) == 0, "%s", err.msg);
+	cache_folder_fini(&in);
+	fx_close(a);
+	ck_assert(mock_done());
+	/* Both went out before the SELECT's answer was read. */
+	prefix = strlen(LOGIN "a2 SELECT \"INBOX\"\r\na3 COMPRESS DEFLATE\r\n");
+	ck_assert(memcmp(mock.sent.data, LOGIN "a2 SELECT \"INBOX\"\r\n"
+	    "a3 COMPRESS DEFLATE\r\n", prefix) == 0);
+	ck_assert_uint_eq(mock.sent_before[2], prefix);
+	zsent(prefix, plain, sizeof plain);
+	ck_assert_str_eq(plain, "a4 UID FETCH 4 (UID FLAGS INTERNALDATE "
+	    "RFC822.SIZE BODY.PEEK[])\r\na5 LOGOUT\r\n");
+}
+END_TEST
+
+/* A refused COMPRESS behind the first command leaves the link plain. */
+START_TEST(test_compress_refused)
+{
+	static const char *const s[] = {
+		GREET("IMAP4rev1 COMPRESS=DEFLATE"),
+		"* 2 EXISTS\r\n* OK [UIDVALIDITY 5] ok\r\na2 OK\r\n"
+		"a3 NO not today\r\n",
+		"* 1 FETCH (UID 4 FLAGS (\\Seen) RFC822.SIZE 9 "
+		"BODY[] {9}\r\nA: b\r\n\r\nx)\r\na4 OK\r\n",
+		"a5 OK bye\r\n",
+		NULL
+	};
+	struct account		*a;
+	struct cache_folder	 in;
+	struct error		 err;
+
+	seed();
+	a = fx_open(s);
+	fx_folder("INBOX", &in);
+	ck_assert_msg(imap_driver_ops.fetch_message(a, &in, "4", fx_cache,
+	    &err) == 0, "%s", err.msg);
+	cache_folder_fini(&in);
+	fx_close(a);
+	ck_assert(mock_done());
+	ck_assert_str_eq(fx_sent(), LOGIN "a2 SELECT \"INBOX\"\r\n"
+	    "a3 COMPRESS DEFLATE\r\n"
+	    "a4 UID FETCH 4 (UID FLAGS INTERNALDATE RFC822.SIZE "
+	    "BODY.PEEK[])\r\na5 LOGOUT\r\n");
+}
+END_TEST
+
 /* The suite. */
 static Suite *
 imap_ops_suite(void)
@@ -573,6 +679,8 @@ imap_ops_suite(void)
 	tcase_add_test(tc, test_folders_and_roles);
 	tcase_add_test(tc, test_idle);
 	tcase_add_test(tc, test_compress);
+	tcase_add_test(tc, test_compress_behind_select);
+	tcase_add_test(tc, test_compress_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
