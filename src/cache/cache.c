@@ -394,19 +394,38 @@ cache_commit(struct cache *c, struct error *e)
 	return cache_stmt_exec(c, CACHE_STMT_COMMIT, "COMMIT", e);
 }
 
-/* Index the messages stored since the last time, in one transaction. */
+/*
+ * Index up to CACHE_SEARCH_CHUNK of the messages stored since the last
+ * time, in one transaction: 1 when more remain.  A short transaction: a
+ * 100,000-message folder in one held the write lock for a second, and a
+ * flag change made on the UI thread meanwhile waited for it.
+ */
 int
-cache_search_index(struct cache *c, struct error *e)
+cache_search_index_some(struct cache *c, struct error *e)
 {
+	int	 rc;
+
 	if (!c->search_ready)
 		return 0;
 	if (cache_begin(c, e) != 0)
 		return -1;
-	if (cache_search_catch_up(c, e) != 0 || cache_commit(c, e) != 0) {
+	if ((rc = cache_search_catch_up(c, CACHE_SEARCH_CHUNK, e)) == -1 ||
+	    cache_commit(c, e) != 0) {
 		cache_rollback(c);
 		return -1;
 	}
-	return 0;
+	return rc;
+}
+
+/* Index every message stored since the last time, a chunk at a time. */
+int
+cache_search_index(struct cache *c, struct error *e)
+{
+	int	 rc;
+
+	while ((rc = cache_search_index_some(c, e)) == 1)
+		;
+	return rc;
 }
 
 /* Roll back the open transaction, if any. */

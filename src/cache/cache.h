@@ -238,9 +238,12 @@ int	 cache_query_position(struct cache *, const struct cache_query *,
 /*
  * Bring the search index up to date with the messages stored since the
  * last call (a worker calls it after a sync; until then limits still find
- * new messages, more slowly).
+ * new messages, more slowly), in transactions of CACHE_SEARCH_CHUNK
+ * messages; _some does one of them and returns 1 when more remain.
  */
+#define CACHE_SEARCH_CHUNK	10000
 int	 cache_search_index(struct cache *, struct error *);
+int	 cache_search_index_some(struct cache *, struct error *);
 
 /* What threading (core/thread.c, JWZ) needs of every message of a folder. */
 struct cache_thread_row {

@@ -160,10 +160,12 @@ int		 cache_msg_collect(struct cache *, sqlite3_stmt *,
 		     struct error *);
 
 /*
- * cache_query.c: add the messages stored since the last call to the search
- * index, atomically (a savepoint), in one statement.
+ * cache_query.c: add up to max (0: all) of the messages stored since the
+ * last call to the search index, atomically (a savepoint), in one
+ * statement; 1 when the limit was reached.
  */
-int		 cache_search_catch_up(struct cache *, struct error *);
+int		 cache_search_catch_up(struct cache *, int64_t max,
+		    struct error *);
 
 /*
  * cache_sortkey.c: the normalised sort keys stored beside each message

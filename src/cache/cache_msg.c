@@ -127,7 +127,7 @@ cache_msg_put(struct cache *c, struct cache_msg *m, struct error *e)
 	 * fails the row is stored all the same and found by LIKE meanwhile.
 	 */
 	if (sqlite3_get_autocommit(c->db))
-		(void)cache_search_catch_up(c, &ignored);
+		(void)cache_search_catch_up(c, 0, &ignored);
 out:
 	cache_stmt_done(s);
 	free(from_key);

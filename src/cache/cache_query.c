@@ -462,39 +462,57 @@ out:
 }
 
 /*
- * Index the messages stored since the last catch-up, in one statement (so
- * FTS5 writes one segment), and move the mark, in one savepoint: a row must
- * never be indexed twice.
+ * Index up to max of the messages stored since the last catch-up (0: all)
+ * in one statement (FTS5 writes one segment), oldest first, and move the
+ * mark past them, in one savepoint: a row must never be indexed twice.
+ * 1 when the limit was reached (more may remain), 0 when all are indexed.
  */
 int
-cache_search_catch_up(struct cache *c, struct error *e)
+cache_search_catch_up(struct cache *c, int64_t max, struct error *e)
 {
 	sqlite3_stmt	*s;
-	int		 rv = -1;
+	int64_t		 limit = max > 0 ? max : -1;	/* -1: no limit */
+	int		 n, rv = -1;
 
 	if (cache_savepoint(c, e) != 0)
 		return -1;
 	s = cache_stmt(c, CACHE_STMT_SEARCH_INDEX, "INSERT INTO messages_fts "
 	    "(rowid, subject, from_name, from_addr) "
 	    "SELECT id, subject, from_name, from_addr FROM messages "
-	    "WHERE id > (SELECT fts_upto FROM search_state)", e);
+	    "WHERE id > (SELECT fts_upto FROM search_state) "
+	    "ORDER BY id LIMIT ?1", e);
 	if (s == NULL)
 		goto out;
-	if (sqlite3_step(s) != SQLITE_DONE) {
+	if (sqlite3_bind_int64(s, 1, limit) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE) {
 		cache_sqlerr(c, e, "update the search index");
 		cache_stmt_done(s);
 		goto out;
 	}
 	cache_stmt_done(s);
 	/* Nothing new: leave search_state alone (no page to write). */
-	if (sqlite3_changes(c->db) != 0 && cache_stmt_exec(c,
-	    CACHE_STMT_SEARCH_MARK, "UPDATE search_state SET fts_upto = "
-	    "max(fts_upto, (SELECT coalesce(max(id), 0) FROM messages))",
-	    e) != 0)
+	if ((n = sqlite3_changes(c->db)) == 0) {
+		rv = 0;
 		goto out;
-	rv = 0;
+	}
+	s = cache_stmt(c, CACHE_STMT_SEARCH_MARK, "UPDATE search_state SET "
+	    "fts_upto = (SELECT max(id) FROM (SELECT id FROM messages "
+	    "WHERE id > (SELECT fts_upto FROM search_state) "
+	    "ORDER BY id LIMIT ?1))", e);
+	if (s == NULL)
+		goto out;
+	if (sqlite3_bind_int64(s, 1, limit) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE) {
+		cache_sqlerr(c, e, "update the search index");
+		cache_stmt_done(s);
+		goto out;
+	}
+	cache_stmt_done(s);
+	rv = max > 0 && n >= max ? 1 : 0;
 out:
-	return cache_savepoint_end(c, rv, e);
+	if (cache_savepoint_end(c, rv == -1 ? -1 : 0, e) != 0)
+		return -1;
+	return rv;
 }
 
 /* Read what threading needs of every message of a folder, oldest first. */

@@ -175,10 +175,17 @@ worker_sleep(struct worker *w)
 		;
 }
 
-/* Between commands: retry a lost connection, or watch the folder. */
+/*
+ * Between commands: index what a sync stored, retry a lost connection, or
+ * watch the folder.
+ */
 static void
 worker_between(struct worker *w)
 {
+	if (w->need_index) {
+		worker_index(w);
+		return;
+	}
 	if (w->offline && !w->auth_failed && w->retry_at_ms != 0 &&
 	    worker_now_ms() >= w->retry_at_ms) {
 		w->retry_at_ms = 0;

@@ -44,6 +44,7 @@ struct worker {
 	int			 backoff_s;	/* next retry delay */
 	int64_t			 retry_at_ms;	/* monotonic; 0 = none */
 	bool			 need_sync_all;	/* redo after reconnecting */
+	bool			 need_index;	/* search index behind */
 	int64_t			 syncing_folder; /* being synced; 0 = none */
 	int64_t			 refreshed_folder; /* last told to the UI */
 	int64_t			 last_refresh_ms; /* last mid-sync MESSAGES */
@@ -81,6 +82,7 @@ int	 worker_op_import(struct worker *, const struct cache_op *,
 
 /* Bring the watched folder up to date and IDLE on it until a command. */
 void	 worker_idle(struct worker *);
+void	 worker_index(struct worker *);
 /* Reconnect: resync all, or the watched folder, or replay the queue. */
 void	 worker_retry(struct worker *);
 

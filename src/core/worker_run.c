@@ -317,8 +317,7 @@ worker_sync_all(struct worker *w)
 	}
 	w->need_sync_all = false;
 	w->last_full_sync_ms = worker_now_ms();
-	if (cache_search_index(w->cache, &err) == -1)
-		worker_failed(w, &err);
+	w->need_index = true;
 	worker_online(w);
 	worker_emit(w, WORKER_EV_STATUS, 0, 0, "");
 }
@@ -340,8 +339,7 @@ worker_sync_folder(struct worker *w, int64_t folder_id)
 	w->syncing_folder = 0;
 	if (rc == 0) {
 		worker_online(w);
-		if (cache_search_index(w->cache, &err) == -1)
-			worker_failed(w, &err);
+		w->need_index = true;
 		worker_emit(w, WORKER_EV_MESSAGES, f.id, 0, NULL);
 		worker_emit(w, WORKER_EV_STATUS, 0, 0, "");
 	} else
@@ -609,6 +607,24 @@ worker_run(struct worker *w, const struct worker_cmd *cmd)
 }
 
 /*
+ * Between commands: index a chunk of the messages a sync stored, so that
+ * a command arriving meanwhile (a body to fetch, a flag to send) waits
+ * for one short transaction at most, not for a whole folder's index.
+ */
+void
+worker_index(struct worker *w)
+{
+	struct error	 err;
+	int		 rc;
+
+	error_clear(&err);
+	if ((rc = cache_search_index_some(w->cache, &err)) != 1)
+		w->need_index = false;
+	if (rc == -1)
+		worker_failed(w, &err);
+}
+
+/*
  * Keep the watched folder fresh until a command arrives: IDLE where the
  * server has it (polling otherwise, in account_wait_changes); every few
  * minutes without a command, resync all folders for their counts.
@@ -635,6 +651,7 @@ worker_idle(struct worker *w)
 	    WORKER_IDLE_MS, &err);
 	w->syncing_folder = 0;
 	if (rc == 1) {
+		w->need_index = true;
 		worker_emit(w, WORKER_EV_MESSAGES, f.id, 0, NULL);
 		/* The resync inside reported progress: clear it. */
 		worker_emit(w, WORKER_EV_STATUS, 0, 0, "");

@@ -177,6 +177,23 @@ t_tmux_start $S "$PETREL" -F "$T/trash.conf" -d debug -L "$T/petrel.log"
 t_tmux_wait $S "[test] INBOX: $n messages, $u unread" 60 "INBOX status line"
 t_log "INBOX: $n messages, $u unread"
 
+# The worker indexes what the sync stored for search, between commands,
+# once the list is shown (the cache read through Python's sqlite3).
+indexed() {
+	python3 - "$XDG_DATA_HOME/petrel/cache.db" <<-'PY'
+	import sqlite3, sys
+	db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+	upto = db.execute("SELECT fts_upto FROM search_state").fetchone()[0]
+	top = db.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
+	sys.exit(0 if top > 0 and upto >= top else 1)
+	PY
+}
+for ((i = 0; i < 100; i++)); do
+	indexed && break
+	sleep 0.1
+done
+indexed || t_fail "the search index does not cover the synced messages after 10 s"
+
 # --- N: read / unread -------------------------------------------------------
 uid=$(select_k 1)
 has_flag INBOX "$uid" '\Seen' && t_fail "test setup: the newest INBOX message is already seen"

@@ -427,6 +427,78 @@ START_TEST(test_limit_unindexed_tail)
 }
 END_TEST
 
+/* How many messages of the folder have text in their subject. */
+static int64_t
+test_count_subject(struct cache *c, int64_t folder, const char *text)
+{
+	struct cache_query	q;
+	struct error		e;
+	int64_t			n;
+
+	memset(&q, 0, sizeof q);
+	q.folder_id = folder;
+	q.match_fields = CACHE_MATCH_SUBJECT;
+	q.match_text = text;
+	ck_assert_msg(cache_query_count(c, &q, &n, &e) == 0, "%s", e.msg);
+	return n;
+}
+
+/*
+ * A large folder is indexed CACHE_SEARCH_CHUNK rows a transaction (so a
+ * UI write never waits for a whole folder's index), each row exactly
+ * once, and searches are right before, between and after the chunks.
+ */
+START_TEST(test_index_in_chunks)
+{
+	struct cache		*c;
+	struct cache_msg	 m;
+	struct error		 e;
+	int64_t			 folder, last = 0, tenth = 0;
+	const int64_t		 n = CACHE_SEARCH_CHUNK + 5;
+	char			 rid[16], subj[32];
+
+	c = test_open(&folder);
+	ck_assert_int_eq(cache_begin(c, &e), 0);
+	for (int64_t i = 0; i < n; i++) {
+		memset(&m, 0, sizeof m);
+		snprintf(rid, sizeof rid, "%lld", (long long)i + 1);
+		/* A needle every 1,000 rows and one among the last five. */
+		snprintf(subj, sizeof subj, "%s %lld", i % 1000 == 999 ||
+		    i == n - 2 ? "haystack needle" : "haystack",
+		    (long long)i);
+		m.folder_id = folder;
+		m.remote_id = rid;
+		m.subject = subj;
+		m.date = i;
+		ck_assert_msg(cache_msg_put(c, &m, &e) == 0, "%s", e.msg);
+		if (i == CACHE_SEARCH_CHUNK - 1)
+			tenth = m.id;
+		last = m.id;
+	}
+	ck_assert_int_eq(cache_commit(c, &e), 0);
+	ck_assert_int_eq(test_count_subject(c, folder, "needle"), 11);
+
+	ck_assert_int_eq(cache_search_index_some(c, &e), 1);
+	ck_assert_int_eq(test_sql_int("SELECT fts_upto FROM search_state"),
+	    tenth);
+	/* (External content: only MATCH reads the index itself.) */
+	ck_assert_int_eq(test_sql_int("SELECT count(*) FROM messages_fts "
+	    "WHERE messages_fts MATCH 'haystack'"), CACHE_SEARCH_CHUNK);
+	ck_assert_int_eq(test_count_subject(c, folder, "needle"), 11);
+	ck_assert_int_eq(test_count_subject(c, folder, "haystack"), n);
+
+	ck_assert_int_eq(cache_search_index_some(c, &e), 0);
+	ck_assert_int_eq(test_sql_int("SELECT fts_upto FROM search_state"),
+	    last);
+	ck_assert_int_eq(cache_search_index_some(c, &e), 0);
+	ck_assert_int_eq(test_sql_int("SELECT count(*) FROM messages_fts "
+	    "WHERE messages_fts MATCH 'haystack'"), n);
+	ck_assert_int_eq(test_count_subject(c, folder, "needle"), 11);
+	ck_assert_int_eq(test_count_subject(c, folder, "needle 9999"), 1);
+	cache_close(c);
+}
+END_TEST
+
 /* How many of the three sort indexes exist in the test cache. */
 static int64_t
 test_sort_indexes(void)
@@ -595,6 +667,7 @@ cache_query_suite(void)
 	tcase_add_test(tc, test_paging_from_the_end);
 	tcase_add_test(tc, test_limit_indexed);
 	tcase_add_test(tc, test_limit_unindexed_tail);
+	tcase_add_test(tc, test_index_in_chunks);
 	tcase_add_test(tc, test_limit_autocommit);
 	tcase_add_test(tc, test_bulk_load);
 	tcase_add_test(tc, test_limit_follows_changes);
