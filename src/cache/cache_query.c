@@ -461,6 +461,23 @@ out:
 	return rv;
 }
 
+/* Run one of the catch-up's statements with its LIMIT bound. */
+static int
+cache_search_step(struct cache *c, enum cache_stmt_id id, const char *sql,
+    int64_t limit, struct error *e)
+{
+	sqlite3_stmt	*s;
+	int		 rv = 0;
+
+	if ((s = cache_stmt(c, id, sql, e)) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(s, 1, limit) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_DONE)
+		rv = cache_sqlerr(c, e, "update the search index");
+	cache_stmt_done(s);
+	return rv;
+}
+
 /*
  * Index up to max of the messages stored since the last catch-up (0: all)
  * in one statement (FTS5 writes one segment), oldest first, and move the
@@ -470,44 +487,27 @@ out:
 int
 cache_search_catch_up(struct cache *c, int64_t max, struct error *e)
 {
-	sqlite3_stmt	*s;
 	int64_t		 limit = max > 0 ? max : -1;	/* -1: no limit */
 	int		 n, rv = -1;
 
 	if (cache_savepoint(c, e) != 0)
 		return -1;
-	s = cache_stmt(c, CACHE_STMT_SEARCH_INDEX, "INSERT INTO messages_fts "
-	    "(rowid, subject, from_name, from_addr) "
+	if (cache_search_step(c, CACHE_STMT_SEARCH_INDEX, "INSERT INTO "
+	    "messages_fts (rowid, subject, from_name, from_addr) "
 	    "SELECT id, subject, from_name, from_addr FROM messages "
 	    "WHERE id > (SELECT fts_upto FROM search_state) "
-	    "ORDER BY id LIMIT ?1", e);
-	if (s == NULL)
+	    "ORDER BY id LIMIT ?1", limit, e) != 0)
 		goto out;
-	if (sqlite3_bind_int64(s, 1, limit) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE) {
-		cache_sqlerr(c, e, "update the search index");
-		cache_stmt_done(s);
-		goto out;
-	}
-	cache_stmt_done(s);
 	/* Nothing new: leave search_state alone (no page to write). */
 	if ((n = sqlite3_changes(c->db)) == 0) {
 		rv = 0;
 		goto out;
 	}
-	s = cache_stmt(c, CACHE_STMT_SEARCH_MARK, "UPDATE search_state SET "
-	    "fts_upto = (SELECT max(id) FROM (SELECT id FROM messages "
+	if (cache_search_step(c, CACHE_STMT_SEARCH_MARK, "UPDATE search_state "
+	    "SET fts_upto = (SELECT max(id) FROM (SELECT id FROM messages "
 	    "WHERE id > (SELECT fts_upto FROM search_state) "
-	    "ORDER BY id LIMIT ?1))", e);
-	if (s == NULL)
+	    "ORDER BY id LIMIT ?1))", limit, e) != 0)
 		goto out;
-	if (sqlite3_bind_int64(s, 1, limit) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_DONE) {
-		cache_sqlerr(c, e, "update the search index");
-		cache_stmt_done(s);
-		goto out;
-	}
-	cache_stmt_done(s);
 	rv = max > 0 && n >= max ? 1 : 0;
 out:
 	if (cache_savepoint_end(c, rv == -1 ? -1 : 0, e) != 0)

@@ -496,12 +496,30 @@ zpack(z_stream *z, const char *text, char *out, size_t cap)
 	return cap - z->avail_out;
 }
 
+/* Inflate what the client sent after the first prefix bytes. */
+static void
+zsent(size_t prefix, char *plain, size_t cap)
+{
+	z_stream	 zi;
+
+	memset(&zi, 0, sizeof zi);
+	ck_assert_int_eq(inflateInit2(&zi, -15), Z_OK);
+	zi.next_in = (Bytef *)mock.sent.data + prefix;
+	zi.avail_in = (uInt)(mock.sent.len - prefix);
+	zi.next_out = (Bytef *)plain;
+	zi.avail_out = (uInt)cap - 1;
+	ck_assert_int_eq(inflate(&zi, Z_SYNC_FLUSH), Z_OK);
+	ck_assert_uint_eq(zi.avail_in, 0);
+	plain[cap - 1 - zi.avail_out] = '\0';
+	inflateEnd(&zi);
+}
+
 START_TEST(test_compress)
 {
 	static char	 p2[512], p3[512], p4[512];
 	const char	*script[8];
 	size_t		 lens[8] = { 0 }, n, prefix;
-	z_stream	 zs, zi;
+	z_stream	 zs;
 	struct account	*a;
 	struct error	 err;
 	char		 plain[512];
@@ -543,37 +561,10 @@ START_TEST(test_compress)
 	prefix = strlen(LOGIN "a2 COMPRESS DEFLATE\r\n");
 	ck_assert(memcmp(mock.sent.data, LOGIN "a2 COMPRESS DEFLATE\r\n",
 	    prefix) == 0);
-	memset(&zi, 0, sizeof zi);
-	ck_assert_int_eq(inflateInit2(&zi, -15), Z_OK);
-	zi.next_in = (Bytef *)mock.sent.data + prefix;
-	zi.avail_in = (uInt)(mock.sent.len - prefix);
-	zi.next_out = (Bytef *)plain;
-	zi.avail_out = sizeof plain - 1;
-	ck_assert_int_eq(inflate(&zi, Z_SYNC_FLUSH), Z_OK);
-	ck_assert_uint_eq(zi.avail_in, 0);
-	plain[sizeof plain - 1 - zi.avail_out] = '\0';
-	inflateEnd(&zi);
+	zsent(prefix, plain, sizeof plain);
 	ck_assert_str_eq(plain, "a3 LIST \"\" \"*\"\r\na4 LOGOUT\r\n");
 }
 END_TEST
-
-/* Inflate what the client sent after the first prefix bytes. */
-static void
-zsent(size_t prefix, char *plain, size_t cap)
-{
-	z_stream	 zi;
-
-	memset(&zi, 0, sizeof zi);
-	ck_assert_int_eq(inflateInit2(&zi, -15), Z_OK);
-	zi.next_in = (Bytef *)mock.sent.data + prefix;
-	zi.avail_in = (uInt)(mock.sent.len - prefix);
-	zi.next_out = (Bytef *)plain;
-	zi.avail_out = (uInt)cap - 1;
-	ck_assert_int_eq(inflate(&zi, Z_SYNC_FLUSH), Z_OK);
-	ck_assert_uint_eq(zi.avail_in, 0);
-	plain[cap - 1 - zi.avail_out] = '\0';
-	inflateEnd(&zi);
-}
 
 /*
  * COMPRESS rides behind the first command after login (no round trip of
