@@ -39,13 +39,14 @@ Python 3 standard library only.  Exit status 0 if every scenario passed,
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import hostile  # noqa: E402  (tests/lib: the shared harness)
 
 TIME_LIMIT = 45.0         # seconds petrel may take, per scenario
 RSS_LIMIT_MB = int(os.environ.get("HOSTILE_RSS_LIMIT_MB", "200"))
@@ -58,55 +59,6 @@ GREETING = b"+OK hostile POP3 ready\r\n"
 CAPA = b"+OK\r\nTOP\r\nUIDL\r\nUSER\r\nPIPELINING\r\nRESP-CODES\r\n.\r\n"
 HEADER = (b"Date: Mon, 1 Feb 2021 10:00:00 +0000\r\nFrom: A <a@example.org>\r\n"
           b"Subject: message %d\r\nMessage-ID: <%d@example.org>\r\n\r\n")
-
-
-class Peer:
-    """The accepted connection, with helpers that survive a hang-up."""
-
-    def __init__(self, conn):
-        self.conn = conn
-        self.rfile = conn.makefile("rb")
-        self.start = time.monotonic()
-        self.sent = 0
-
-    def send(self, data):
-        """Send all of data; False once petrel has gone."""
-        try:
-            self.conn.sendall(data)
-            self.sent += len(data)
-            return True
-        except OSError:
-            return False
-
-    def readline(self):
-        try:
-            return self.rfile.readline(1 << 20)
-        except OSError:
-            return b""
-
-    def expired(self):
-        return time.monotonic() - self.start > SERVER_CAP
-
-    def stream(self, make):
-        """Send make(i) for i = 0, 1, ... until petrel hangs up."""
-        i = 0
-        while not self.expired():
-            if not self.send(make(i)):
-                return
-            i += 1
-
-    def hold(self):
-        """Keep the connection open, reading and dropping what petrel
-        sends, until it hangs up or time runs out."""
-        self.conn.settimeout(0.5)
-        while not self.expired():
-            try:
-                if not self.conn.recv(65536):
-                    return
-            except socket.timeout:
-                continue
-            except OSError:
-                return
 
 
 def honest(peer, verb, args):
@@ -249,142 +201,11 @@ SCENARIOS = [
 ]
 
 
-class Server(threading.Thread):
-    """Serve one scenario to the first client that connects."""
-
-    def __init__(self, trigger, payload):
-        super().__init__(daemon=True)
-        self.trigger = trigger
-        self.payload = payload
-        self.error = None
-        self.sent = 0
-        self.connected = threading.Event()
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(1)
-        self.sock.settimeout(TIME_LIMIT)
-        self.port = self.sock.getsockname()[1]
-
-    def give_up(self):
-        """Petrel has exited: stop waiting for a connection it never made."""
-        if not self.connected.is_set():
-            try:
-                self.sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            self.sock.close()
-
-    def run(self):
-        try:
-            conn, _ = self.sock.accept()
-        except OSError as e:
-            self.error = "petrel never connected (%s)" % e
-            self.sock.close()
-            return
-        self.connected.set()
-        conn.settimeout(TIME_LIMIT)
-        peer = Peer(conn)
-        try:
-            serve(peer, self.trigger, self.payload)
-        except OSError:
-            pass            # petrel hung up: that is its right
-        finally:
-            self.sent = peer.sent
-            for f in (lambda: conn.shutdown(socket.SHUT_RDWR), conn.close,
-                      self.sock.close):
-                try:
-                    f()
-                except OSError:
-                    pass
-
-
-def vm_hwm_kb(pid):
-    """VmHWM of a running process in KiB, or 0."""
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
 def petrel_env(tmp):
     """The environment petrel runs in: everything under tmp."""
     return dict(os.environ, HOME=tmp, XDG_DATA_HOME=os.path.join(tmp, "data"),
                 XDG_CONFIG_HOME=os.path.join(tmp, "config"),
                 LC_ALL="C.UTF-8")
-
-
-def run_petrel(petrel, cfg, tmp):
-    """Run petrel sync; (wait status, seconds, peak RSS KiB, stdout, stderr,
-    reason it was killed or None)."""
-    out_path = os.path.join(tmp, "stdout")
-    err_path = os.path.join(tmp, "stderr")
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        start = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os.dup2(out.fileno(), 1)
-                os.dup2(err.fileno(), 2)
-                fd = os.open(os.devnull, os.O_RDONLY)
-                os.dup2(fd, 0)
-                os.execve(petrel, [petrel, "-F", cfg, "sync", "test"],
-                          petrel_env(tmp))
-            finally:
-                os._exit(127)
-    killed = None
-    hwm = 0
-    while True:
-        wpid, status, usage = os.wait4(pid, os.WNOHANG)
-        if wpid == pid:
-            break
-        hwm = max(hwm, vm_hwm_kb(pid))
-        elapsed = time.monotonic() - start
-        if killed is None and elapsed > TIME_LIMIT:
-            killed = "still running after %.0f s" % TIME_LIMIT
-        elif killed is None and hwm > RSS_KILL_MB * 1024:
-            killed = "RSS passed %d MB" % RSS_KILL_MB
-        if killed is not None:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            _, status, usage = os.wait4(pid, 0)
-            break
-        time.sleep(0.02)
-    elapsed = time.monotonic() - start
-    hwm = max(hwm, usage.ru_maxrss)     # KiB on Linux
-    with open(out_path, "rb") as f:
-        stdout = f.read()
-    with open(err_path, "rb") as f:
-        stderr = f.read()
-    return status, elapsed, hwm, stdout, stderr, killed
-
-
-def check_stderr(stderr):
-    """Problems with petrel's stderr: one clean 'petrel: ' line wanted."""
-    problems = []
-    lines = stderr.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    if len(lines) != 1:
-        problems.append("%d lines on stderr, wanted 1" % len(lines))
-    if not stderr.startswith(b"petrel: "):
-        problems.append("stderr does not start with 'petrel: '")
-    try:
-        text = stderr.decode("utf-8")
-    except UnicodeDecodeError as e:
-        problems.append("stderr is not valid UTF-8 (%s)" % e)
-        text = stderr.decode("utf-8", "replace")
-    bad = [c for c in text if (ord(c) < 0x20 and c != "\n")
-           or 0x7f <= ord(c) <= 0x9f]
-    if bad:
-        problems.append("control characters on stderr: %r" % "".join(bad[:16]))
-    return problems
 
 
 def check_ls(petrel, cfg, tmp, want):
@@ -398,25 +219,11 @@ def check_ls(petrel, cfg, tmp, want):
     return []
 
 
-def check_exit(status, killed, ok_wanted):
-    """Problems with how petrel ended."""
-    if os.WIFSIGNALED(status):
-        return [] if killed else ["died of signal %d" % os.WTERMSIG(status)]
-    rc = os.WEXITSTATUS(status)
-    if ok_wanted and rc != 0:
-        return ["exit status %d, wanted 0" % rc]
-    if not ok_wanted and rc == 0:
-        return ["exit status 0, wanted an error"]
-    if rc >= 126:
-        return ["exit status %d (exec failure or a shell reporting a "
-                "signal)" % rc]
-    return []
-
-
 def run_scenario(petrel, name, trigger, payload, want):
     tmp = tempfile.mkdtemp(prefix="petrel-pop3-hostile-")
     try:
-        server = Server(trigger, payload)
+        server = hostile.Server(lambda peer: serve(peer, trigger, payload),
+                                TIME_LIMIT, SERVER_CAP)
         server.start()
         cfg = os.path.join(tmp, "config.ini")
         with open(cfg, "w") as f:
@@ -426,61 +233,35 @@ def run_scenario(petrel, name, trigger, payload, want):
                     "timeout = %d\nconnect_timeout = 5\n"
                     % (server.port, OP_TIMEOUT))
         os.chmod(cfg, 0o600)
-        status, elapsed, hwm, stdout, stderr, killed = run_petrel(petrel, cfg, tmp)
+        run = hostile.run_watched([petrel, "-F", cfg, "sync", "test"],
+                                  petrel_env(tmp), tmp, TIME_LIMIT,
+                                  RSS_KILL_MB)
+        status, _, _, stdout, stderr, killed = run
         server.give_up()
         server.join(SERVER_CAP + 5)
-        problems = ["killed: " + killed] if killed else []
-        if server.error:
-            problems.append(server.error)
-        problems += check_exit(status, killed, want is not None)
-        if elapsed > TIME_LIMIT:
-            problems.append("took %.1f s, limit %.0f s" % (elapsed, TIME_LIMIT))
-        if hwm > RSS_LIMIT_MB * 1024:
-            problems.append("peak RSS %.1f MB, limit %d MB"
-                            % (hwm / 1024, RSS_LIMIT_MB))
+        problems = hostile.run_problems(run, server, TIME_LIMIT, RSS_LIMIT_MB)
+        problems += hostile.exit_problems(status, killed, want is not None)
         if not killed and want is None:
-            problems += check_stderr(stderr)
+            problems += hostile.stderr_problems(stderr)
         if not killed and want is not None and not problems:
             problems += check_ls(petrel, cfg, tmp, want)
         if b"hostile-pw" in stdout + stderr:
             problems.append("the password reached the output")
-        err_line = stderr.decode("utf-8", "replace").rstrip("\n")
-        detail = "%.1f s, peak RSS %.1f MB, server sent %d bytes" % (
-            elapsed, hwm / 1024, server.sent)
-        if problems:
-            print("FAIL %s: %s\n     (%s)\n     stderr: %r"
-                  % (name, "; ".join(problems), detail, err_line[:600]))
-            return False
-        print("ok   %s (%s)\n     %s" % (name, detail, err_line[:300] or
-                                          stdout.decode("utf-8", "replace")
-                                          .strip()))
-        return True
+        return hostile.report(name, problems, run, server,
+                              stdout.decode("utf-8", "replace").strip())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main():
-    petrel = os.environ.get("PETREL")
-    if not petrel:
-        print("FAIL: PETREL is not set (PETREL=/path/to/petrel %s)" % sys.argv[0])
+    petrel = hostile.find_petrel(sys.argv[0])
+    if petrel is None:
         return 1
-    if not os.path.isfile(petrel) or not os.access(petrel, os.X_OK):
-        print("FAIL: PETREL=%s is not an executable file" % petrel)
-        return 1
-    petrel = os.path.abspath(petrel)
-    only = sys.argv[1:]
-    known = [s[0] for s in SCENARIOS]
-    for name in only:
-        if name not in known:
-            print("FAIL: no scenario %r (have: %s)" % (name, ", ".join(known)))
-            return 1
-    ok = True
-    for name, trigger, payload, want in SCENARIOS:
-        if only and name not in only:
-            continue
-        ok = run_scenario(petrel, name, trigger, payload, want) and ok
-    print("pop3-hostile: %s" % ("all passed" if ok else "FAILED"))
-    return 0 if ok else 1
+    return hostile.main_loop(
+        "pop3-hostile", SCENARIOS,
+        lambda name, trigger, payload, want: run_scenario(
+            petrel, name, trigger, payload, want),
+        sys.argv[1:])
 
 
 if __name__ == "__main__":

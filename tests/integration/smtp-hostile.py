@@ -40,12 +40,14 @@ Python 3 standard library only.  Exit status 0 if every scenario passed,
 import os
 import random
 import shutil
-import signal
-import socket
 import sys
 import tempfile
-import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import hostile  # noqa: E402  (tests/lib: the shared harness)
+from hostile import Peer  # noqa: E402
 
 TIME_LIMIT = 30.0         # seconds the probe may take, per scenario
 RSS_LIMIT_MB = int(os.environ.get("HOSTILE_RSS_LIMIT_MB", "100"))
@@ -60,65 +62,6 @@ EHLO = (b"250-hostile.test\r\n250-PIPELINING\r\n250-SIZE 1000000\r\n"
 MESSAGE = (b"Subject: hostile\n\nline one\n.leading dot\n.\nlast\n")
 MESSAGE_DATA = (b"Subject: hostile\r\n\r\nline one\r\n..leading dot\r\n"
                 b"..\r\nlast\r\n.\r\n")
-
-
-class Peer:
-    """The accepted connection, with helpers that survive a hang-up."""
-
-    def __init__(self, conn):
-        self.conn = conn
-        self.rfile = conn.makefile("rb")
-        self.start = time.monotonic()
-        self.sent = 0
-
-    def send(self, data):
-        """Send all of data; False once the client has gone."""
-        try:
-            self.conn.sendall(data)
-            self.sent += len(data)
-            return True
-        except OSError:
-            return False
-
-    def readline(self):
-        try:
-            return self.rfile.readline(1 << 20)
-        except OSError:
-            return b""
-
-    def expired(self):
-        return time.monotonic() - self.start > SERVER_CAP
-
-    def stream(self, make, limit=None):
-        """Send make(i) for i = 0, 1, ... until the client hangs up."""
-        i = 0
-        while not self.expired() and (limit is None or self.sent < limit):
-            if not self.send(make(i)):
-                return
-            i += 1
-
-    def hold(self):
-        """Keep the connection open, dropping what the client sends,
-        until it hangs up or time runs out."""
-        self.conn.settimeout(0.5)
-        while not self.expired():
-            try:
-                if not self.conn.recv(65536):
-                    return
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-
-    def data(self):
-        """Read message data up to the final dot; the bytes."""
-        got = b""
-        while not got.endswith(b"\r\n.\r\n") and not self.expired():
-            line = self.readline()
-            if not line:
-                break
-            got += line
-        return got
 
 
 def honest(peer, upto, payload):
@@ -222,154 +165,16 @@ SCENARIOS = [
 ]
 
 
-class Server(threading.Thread):
-    """Serve one scenario to the first client that connects."""
-
-    def __init__(self, upto, payload):
-        super().__init__(daemon=True)
-        self.upto = upto
-        self.payload = payload
-        self.error = None
-        self.sent = 0
-        self.got = None
-        self.connected = threading.Event()
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(1)
-        self.sock.settimeout(TIME_LIMIT)
-        self.port = self.sock.getsockname()[1]
-
-    def give_up(self):
-        """The probe has exited: stop waiting for a connection."""
-        if not self.connected.is_set():
-            try:
-                self.sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            self.sock.close()
-
-    def run(self):
-        try:
-            conn, _ = self.sock.accept()
-        except OSError as e:
-            self.error = "the probe never connected (%s)" % e
-            self.sock.close()
-            return
-        self.connected.set()
-        conn.settimeout(TIME_LIMIT)
-        peer = Peer(conn)
-        try:
-            self.got = honest(peer, self.upto, self.payload)
-        except OSError:
-            pass            # the client hung up: that is its right
-        finally:
-            self.sent = peer.sent
-            for f in (lambda: conn.shutdown(socket.SHUT_RDWR), conn.close,
-                      self.sock.close):
-                try:
-                    f()
-                except OSError:
-                    pass
-
-
-def vm_hwm_kb(pid):
-    """VmHWM of a running process in KiB, or 0."""
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def run_probe(argv, tmp):
-    """Run the probe; (wait status, seconds, peak RSS KiB, stdout,
-    stderr, reason it was killed or None)."""
-    out_path = os.path.join(tmp, "stdout")
-    err_path = os.path.join(tmp, "stderr")
-    env = dict(os.environ, PETREL_SMTP_PASSWORD=PASSWORD, LC_ALL="C.UTF-8")
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        start = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os.dup2(out.fileno(), 1)
-                os.dup2(err.fileno(), 2)
-                fd = os.open(os.devnull, os.O_RDONLY)
-                os.dup2(fd, 0)
-                os.execve(argv[0], argv, env)
-            finally:
-                os._exit(127)
-    killed = None
-    hwm = 0
-    while True:
-        wpid, status, usage = os.wait4(pid, os.WNOHANG)
-        if wpid == pid:
-            break
-        hwm = max(hwm, vm_hwm_kb(pid))
-        elapsed = time.monotonic() - start
-        if killed is None and elapsed > TIME_LIMIT:
-            killed = "still running after %.0f s" % TIME_LIMIT
-        elif killed is None and hwm > RSS_KILL_MB * 1024:
-            killed = "RSS passed %d MB" % RSS_KILL_MB
-        if killed is not None:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            _, status, usage = os.wait4(pid, 0)
-            break
-        time.sleep(0.02)
-    elapsed = time.monotonic() - start
-    hwm = max(hwm, usage.ru_maxrss)     # KiB on Linux
-    with open(out_path, "rb") as f:
-        stdout = f.read()
-    with open(err_path, "rb") as f:
-        stderr = f.read()
-    return status, elapsed, hwm, stdout, stderr, killed
-
-
-def check_stderr(stderr, code):
-    """Problems with stderr: one clean 'error: CODE: ' line wanted."""
-    problems = []
-    lines = stderr.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    if len(lines) != 1:
-        problems.append("%d lines on stderr, wanted 1" % len(lines))
-    if not stderr.startswith(b"error: %s: " % code.encode()):
-        problems.append("stderr does not start with 'error: %s: '" % code)
-    try:
-        text = stderr.decode("utf-8")
-    except UnicodeDecodeError as e:
-        problems.append("stderr is not valid UTF-8 (%s)" % e)
-        text = stderr.decode("utf-8", "replace")
-    bad = [c for c in text if (ord(c) < 0x20 and c != "\n")
-           or 0x7f <= ord(c) <= 0x9f]
-    if bad:
-        problems.append("control characters on stderr: %r" % "".join(bad[:16]))
-    return problems
-
-
 def check_exit(status, killed, ok_wanted):
-    """Problems with how the probe ended."""
-    if os.WIFSIGNALED(status):
-        return [] if killed else ["died of signal %d" % os.WTERMSIG(status)]
-    rc = os.WEXITSTATUS(status)
-    if ok_wanted and rc != 0:
-        return ["exit status %d, wanted 0" % rc]
-    if not ok_wanted and rc != 1:
-        return ["exit status %d, wanted 1" % rc]
-    return []
+    """Problems with how the probe ended: 0, or 1 for an error."""
+    return hostile.exit_problems(status, killed, ok_wanted, error_rc=1)
 
 
 def run_scenario(probe, name, upto, payload, code, extra):
     tmp = tempfile.mkdtemp(prefix="petrel-smtp-hostile-")
     try:
-        server = Server(upto, payload)
+        server = hostile.Server(lambda peer: honest(peer, upto, payload),
+                                TIME_LIMIT, SERVER_CAP, "the probe")
         server.start()
         msg = os.path.join(tmp, "message")
         with open(msg, "wb") as f:
@@ -378,35 +183,23 @@ def run_scenario(probe, name, upto, payload, code, extra):
                 "--connect-timeout", "3000", "--helo", "client.test",
                 "--from", "a@client.test"] + extra + \
             ["127.0.0.1", str(server.port), msg, "b@hostile.test"]
-        status, elapsed, hwm, stdout, stderr, killed = run_probe(argv, tmp)
+        env = dict(os.environ, PETREL_SMTP_PASSWORD=PASSWORD, LC_ALL="C.UTF-8")
+        run = hostile.run_watched(argv, env, tmp, TIME_LIMIT, RSS_KILL_MB)
+        status, _, _, stdout, stderr, killed = run
         server.give_up()
         server.join(SERVER_CAP + 5)
-        problems = ["killed: " + killed] if killed else []
-        if server.error:
-            problems.append(server.error)
+        problems = hostile.run_problems(run, server, TIME_LIMIT, RSS_LIMIT_MB)
         problems += check_exit(status, killed, code is None)
-        if elapsed > TIME_LIMIT:
-            problems.append("took %.1f s, limit %.0f s" % (elapsed, TIME_LIMIT))
-        if hwm > RSS_LIMIT_MB * 1024:
-            problems.append("peak RSS %.1f MB, limit %d MB"
-                            % (hwm / 1024, RSS_LIMIT_MB))
         if not killed and code is not None:
-            problems += check_stderr(stderr, code)
-        if code is None and server.got != MESSAGE_DATA:
-            problems.append("the server got %r" % (server.got or b"")[:200])
+            problems += hostile.stderr_problems(
+                stderr, b"error: %s: " % code.encode())
+        if code is None and server.result != MESSAGE_DATA:
+            problems.append("the server got %r" % (server.result or b"")[:200])
         if PASSWORD.encode() in stdout + stderr:
             problems.append("the password reached the output")
-        err_line = stderr.decode("utf-8", "replace").rstrip("\n")
-        detail = "%.1f s, peak RSS %.1f MB, server sent %d bytes" % (
-            elapsed, hwm / 1024, server.sent)
-        if problems:
-            print("FAIL %s: %s\n     (%s)\n     stderr: %r"
-                  % (name, "; ".join(problems), detail, err_line[:600]))
-            return False
-        print("ok   %s (%s)\n     %s" % (name, detail, err_line[:300] or
-                                          stdout.decode("utf-8", "replace")
-                                          .strip().splitlines()[-1]))
-        return True
+        last = stdout.decode("utf-8", "replace").strip().splitlines()
+        return hostile.report(name, problems, run, server,
+                              last[-1] if last else "")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -430,19 +223,11 @@ def main():
               "PETREL_BUILDDIR (make tests/tools/smtp_probe)" % probe)
         return 1
     probe = os.path.abspath(probe)
-    only = sys.argv[1:]
-    known = [s[0] for s in SCENARIOS]
-    for name in only:
-        if name not in known:
-            print("FAIL: no scenario %r (have: %s)" % (name, ", ".join(known)))
-            return 1
-    ok = True
-    for name, upto, payload, code, extra in SCENARIOS:
-        if only and name not in only:
-            continue
-        ok = run_scenario(probe, name, upto, payload, code, extra) and ok
-    print("smtp-hostile: %s" % ("all passed" if ok else "FAILED"))
-    return 0 if ok else 1
+    return hostile.main_loop(
+        "smtp-hostile", SCENARIOS,
+        lambda name, upto, payload, code, extra: run_scenario(
+            probe, name, upto, payload, code, extra),
+        sys.argv[1:])
 
 
 if __name__ == "__main__":
