@@ -26,6 +26,7 @@
 #include "cache/cache.h"
 #include "core/account.h"
 #include "core/config.h"
+#include "mime/build.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -47,6 +48,21 @@ struct outbox_item {
 /* Store a message in the outbox of account a; sets *id. */
 int	 outbox_queue(struct cache *, const struct config_account *a,
 	     const struct outbox_item *, int64_t *id, struct error *);
+
+/*
+ * outbox_build.c: a message written in petrel (msg, as for mime_build,
+ * with keep_bcc, allow_8bit and flowed chosen) built and queued: the
+ * envelope sender is From's only address, the recipients To, Cc and Bcc
+ * (a draft needs none).  Any thread, with its own cache connection.
+ */
+struct outbox_build {
+	const struct mime_build_msg *msg;
+	const char	*dsn_notify;	/* or NULL */
+	const char	*dsn_ret;	/* or NULL */
+	bool		 draft;
+};
+int	 outbox_queue_built(struct cache *, const struct config_account *a,
+	     const struct outbox_build *, int64_t *id, struct error *);
 
 /*
  * Send queued message id now through a's SMTP server or sendmail_command

@@ -5,6 +5,7 @@ noinst_LIBRARIES += src/send/libsend.a
 src_send_libsend_a_SOURCES = \
 	src/send/outbox.h \
 	src/send/outbox.c \
+	src/send/outbox_build.c \
 	src/send/outbox_prepare.c \
 	src/send/outbox_sendmail.c \
 	src/send/outbox_store.c

@@ -392,6 +392,7 @@ ui_wake(struct ui *ui)
 			worker_event_fini(&ev);
 		}
 	}
+	ui_compose_job_reap(ui);
 }
 
 /* The terminal changed size: let curses see it and lay out again. */
@@ -528,18 +529,39 @@ ui_pipes_open(struct ui *ui, struct error *err)
 	return 0;
 }
 
-/* Start one worker per account, with our signals blocked in them. */
-static int
-ui_workers_start(struct ui *ui, const char *cache_path, struct error *err)
+/*
+ * Block the UI's signals in the calling thread (old: the mask before), so
+ * that a thread started now inherits them blocked: they must reach the UI
+ * thread's handlers, never a worker's or a job's.
+ */
+void
+ui_signals_block(sigset_t *old)
 {
-	sigset_t	set, old;
+	sigset_t	set;
 	size_t		i;
-	int		rc = 0;
 
 	sigemptyset(&set);
 	for (i = 0; i < UI_NSIGNALS; i++)
 		sigaddset(&set, ui_signals[i]);
-	pthread_sigmask(SIG_BLOCK, &set, &old);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+/* Put back the mask ui_signals_block saved. */
+void
+ui_signals_unblock(const sigset_t *old)
+{
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+/* Start one worker per account, with our signals blocked in them. */
+static int
+ui_workers_start(struct ui *ui, const char *cache_path, struct error *err)
+{
+	sigset_t	old;
+	size_t		i;
+	int		rc = 0;
+
+	ui_signals_block(&old);
 	for (i = 0; i < ui->naccounts; i++) {
 		ui->accounts[i].worker = worker_start(ui->accounts[i].cfg,
 		    cache_path, ui->wake_fd[1], err);
@@ -548,7 +570,7 @@ ui_workers_start(struct ui *ui, const char *cache_path, struct error *err)
 			break;
 		}
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ui_signals_unblock(&old);
 	return rc;
 }
 
@@ -696,6 +718,7 @@ ui_run(const struct config *cfg, const char *account, const char *cache_path,
 	}
 	if ((ui.cache = cache_open(cache_path, err)) == NULL)
 		goto out;
+	ui.cache_path = cache_path;
 	if (ui_pipes_open(&ui, err) != 0)
 		goto out;
 	if (ui_term_start(&ui, err) != 0)

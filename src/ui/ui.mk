@@ -9,6 +9,7 @@ src_ui_libui_a_SOURCES = \
 	src/ui/ui_attach_view.c \
 	src/ui/ui_compose.c \
 	src/ui/ui_compose_complete.c \
+	src/ui/ui_compose_job.c \
 	src/ui/ui_compose_pane.c \
 	src/ui/ui_date.c src/ui/ui_date.h \
 	src/ui/ui_draw.c \

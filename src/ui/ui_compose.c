@@ -4,9 +4,10 @@
  * (src/compose), the editor runs on it with the headers at the top, then
  * the composer pane (ui_compose_pane.c) reviews it; y sends it.
  *
- * Sending never waits on the network: the message is built (src/mime
- * build.h), stored in the cache's outbox and handed to the account's
- * worker (WORKER_SEND), which tells the outcome.  A reply to a message
+ * Sending never waits on the network, nor on the building: a job thread
+ * (ui_compose_job.c) builds the message (src/mime build.h) and stores it
+ * in the cache's outbox while the composer waits, then the account's
+ * worker sends it (WORKER_SEND) and tells the outcome.  A reply to a message
  * whose body is not cached yet waits for it (WORKER_FETCH_BODY).  An
  * unchanged new message or reply is dropped, as mutt does; anything else
  * is only dropped after the user said so.  P postpones: the draft goes
@@ -305,58 +306,47 @@ ui_compose_8bit(struct ui *ui, size_t acct)
 }
 
 /*
- * Build the message and queue it in the outbox: to send, or (draft) to
- * keep in the Drafts folder, with its Bcc (which a sent message never
- * shows) and without needing recipients.
+ * The message of the open draft as mime_build takes it (its strings and
+ * parts lent by the draft): to send, or (draft) to keep in the Drafts
+ * folder, with its Bcc (which a sent message never shows).
  */
-static int
-ui_compose_queue(struct ui *ui, bool draft, int64_t *id, struct error *err)
+void
+ui_compose_msg(struct ui *ui, bool draft, struct mime_build_msg *m,
+    struct mime_build_part *parts)
 {
-	struct ui_compose		*c = &ui->compose;
-	struct mime_build_msg		 m;
-	struct mime_build_part		*parts;
-	struct outbox_item		 it;
-	struct buf			 out;
-	char				**rcpt = NULL, *from;
-	size_t				 n = 0;
-	int				 rc = -1;
+	struct ui_compose	*c = &ui->compose;
 
-	parts = xcalloc(c->d.nattach + 1, sizeof *parts);
-	compose_to_build(&c->d, &m, parts);
-	m.keep_bcc = draft;
-	m.flowed = ui->cfg->format_flowed;
-	m.allow_8bit = !draft && ui_compose_8bit(ui, c->account);
-	buf_init(&out, CACHE_OUTBOX_MAX);
-	from = outbox_env_from(c->d.from, true);
-	if (from == NULL) {
-		error_set(err, ERR_PARSE, ERR_SCOPE_OP, "From: must hold one "
-		    "address");
-		goto out;
+	compose_to_build(&c->d, m, parts);
+	m->keep_bcc = draft;
+	m->flowed = ui->cfg->format_flowed;
+	m->allow_8bit = !draft && ui_compose_8bit(ui, c->account);
+}
+
+/* The job queued the message as id: send it (or file the draft). */
+void
+ui_compose_queued(struct ui *ui, bool draft, int64_t id)
+{
+	struct ui_compose	*c = &ui->compose;
+
+	ui_submit(ui, c->account, WORKER_SEND, 0, id, 0);
+	ui_compose_drop_resumed(ui);
+	ui_compose_close(ui);
+	ui_outbox_reload(ui);
+	ui_status_set_message(ui, false, draft ? _("Postponed: saving to "
+	    "Drafts...") : _("Sending..."));
+}
+
+/* Start the job that builds and queues the draft; errors keep it open. */
+static void
+ui_compose_queue(struct ui *ui, bool draft)
+{
+	struct error	err;
+
+	if (ui_compose_job_start(ui, draft, &err) == -1) {
+		ui_status_set_message(ui, true, err.msg);
+		return;
 	}
-	if (mime_build(&m, &out, err) == -1 ||
-	    (!draft && (rcpt = mime_build_rcpts(&m, err)) == NULL))
-		goto out;
-	while (rcpt != NULL && rcpt[n] != NULL)
-		n++;
-	memset(&it, 0, sizeof it);
-	it.raw = out.data;
-	it.len = out.len;
-	it.env_from = from;
-	it.rcpt = (const char *const *)rcpt;
-	it.nrcpt = n;
-	it.dsn_notify = c->d.dsn_notify;
-	it.dsn_ret = c->d.dsn_ret;
-	it.subject = c->d.subject;
-	it.to_line = c->d.to;
-	it.draft = draft;
-	rc = outbox_queue(ui->cache, ui->accounts[c->account].cfg, &it, id,
-	    err);
-out:
-	mime_build_addrs_free(rcpt);
-	free(from);
-	buf_fini(&out);
-	free(parts);
-	return rc;
+	ui_status_set_message(ui, false, _("Queueing the message..."));
 }
 
 /* y: queue the message and have the account's worker send it. */
@@ -364,8 +354,6 @@ void
 ui_compose_send(struct ui *ui)
 {
 	struct ui_compose	*c = &ui->compose;
-	struct error		 err;
-	int64_t			 id;
 
 	if ((c->d.to == NULL || *c->d.to == '\0') &&
 	    (c->d.cc == NULL || *c->d.cc == '\0') &&
@@ -373,15 +361,7 @@ ui_compose_send(struct ui *ui)
 		ui_status_set_message(ui, true, _("No recipients: t edits To."));
 		return;
 	}
-	if (ui_compose_queue(ui, false, &id, &err) == -1) {
-		ui_status_set_message(ui, true, err.msg);
-		return;		/* the draft stays open */
-	}
-	ui_submit(ui, c->account, WORKER_SEND, 0, id, 0);
-	ui_compose_drop_resumed(ui);
-	ui_compose_close(ui);
-	ui_outbox_reload(ui);
-	ui_status_set_message(ui, false, _("Sending..."));
+	ui_compose_queue(ui, false);
 }
 
 /* P: keep the draft in the account's Drafts folder, through the outbox. */
@@ -391,23 +371,13 @@ ui_compose_postpone(struct ui *ui)
 	struct ui_compose		*c = &ui->compose;
 	const struct config_account	*a = ui->accounts[c->account].cfg;
 	const struct driver_ops		*ops = driver_find(a->driver);
-	struct error			 err;
-	int64_t				 id;
 
 	if (a->read_only || ops == NULL || !(ops->caps & DRIVER_CAP_APPEND)) {
 		ui_status_set_message(ui, true, _("This account keeps no "
 		    "drafts (POP3, mbox or read-only): send it or cancel."));
 		return;
 	}
-	if (ui_compose_queue(ui, true, &id, &err) == -1) {
-		ui_status_set_message(ui, true, err.msg);
-		return;
-	}
-	ui_submit(ui, c->account, WORKER_SEND, 0, id, 0);
-	ui_compose_drop_resumed(ui);
-	ui_compose_close(ui);
-	ui_outbox_reload(ui);
-	ui_status_set_message(ui, false, _("Postponed: saving to Drafts..."));
+	ui_compose_queue(ui, true);
 }
 
 /*
@@ -418,12 +388,27 @@ ui_compose_postpone(struct ui *ui)
 void
 ui_compose_keep(struct ui *ui)
 {
-	struct error	err;
-	int64_t		id;
+	struct mime_build_msg	 m;
+	struct mime_build_part	*parts;
+	struct outbox_build	 b = { 0 };
+	struct error		 err;
+	int64_t			 id;
+	int			 rc;
 
+	/* y or P under way: its outcome first (it may close the draft). */
+	ui_compose_job_wait(ui);
 	if (!ui->compose.active)
 		return;
-	if (ui_compose_queue(ui, true, &id, &err) == -1)
+	parts = xcalloc(ui->compose.d.nattach + 1, sizeof *parts);
+	ui_compose_msg(ui, true, &m, parts);
+	b.msg = &m;
+	b.dsn_notify = ui->compose.d.dsn_notify;
+	b.dsn_ret = ui->compose.d.dsn_ret;
+	b.draft = true;
+	rc = outbox_queue_built(ui->cache, ui->accounts[ui->compose.account].cfg,
+	    &b, &id, &err);
+	free(parts);
+	if (rc == -1)
 		log_error("ui", "the message being written is lost: %s",
 		    err.msg);
 	else

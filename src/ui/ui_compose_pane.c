@@ -275,6 +275,11 @@ ui_compose_key(struct ui *ui, int key)
 	struct ui_compose	*c = &ui->compose;
 	enum ui_action		 a = ui_keymap_lookup(UI_MAP_COMPOSE, key);
 
+	/* The job reads the draft: nothing may change it meanwhile. */
+	if (ui_compose_job_busy(ui) && a != UI_ACT_HELP) {
+		ui_status_set_message(ui, false, _("Queueing the message..."));
+		return;
+	}
 	if (ui_compose_edit_key(ui, a))
 		return;
 	switch (a) {

@@ -9,6 +9,7 @@
 #ifndef PETREL_UI_INTERNAL_H
 #define PETREL_UI_INTERNAL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -304,6 +305,7 @@ struct ui_compose {
 	char			*resumed_remote;
 	size_t			 resumed_account;
 	struct ui_complete	 complete;
+	struct ui_compose_job	*job;		/* y or P under way, or NULL */
 };
 
 /* The outbox view and timer (ui_outbox.c). */
@@ -328,6 +330,7 @@ struct ui {
 	const struct config	*cfg;
 	SCREEN			*screen;	/* from newterm */
 	struct cache		*cache;
+	const char		*cache_path;	/* for threads' connections */
 	struct ui_account	*accounts;
 	size_t			 naccounts;
 	size_t			 selected;	/* account opened first */
@@ -550,6 +553,10 @@ void	 ui_status_set_account(struct ui *, size_t account,
 void	 ui_status_set_connection(struct ui *, size_t account,
 	     const char *text);
 
+/* ui.c: block the UI's signals around starting a thread (restore old). */
+void	 ui_signals_block(sigset_t *old);
+void	 ui_signals_unblock(const sigset_t *old);
+
 /* ui_compose.c: starting, editing and sending a message */
 void	 ui_compose_start(struct ui *, enum ui_action);
 void	 ui_compose_forward_key(struct ui *, int key, size_t account,
@@ -560,6 +567,21 @@ void	 ui_compose_send(struct ui *);
 void	 ui_compose_postpone(struct ui *);
 void	 ui_compose_keep(struct ui *);
 void	 ui_compose_close(struct ui *);
+void	 ui_compose_queued(struct ui *, bool draft, int64_t id);
+void	 ui_compose_msg(struct ui *, bool draft, struct mime_build_msg *,
+	     struct mime_build_part *parts);
+
+/*
+ * ui_compose_job.c: y and P build and queue the message on a thread of
+ * their own (outbox_queue_built); the draft is read in place, so it must
+ * not change while ui_compose_job_busy.  _reap, after a wake, takes the
+ * outcome of a finished job (ui_compose_queued, or the error shown and
+ * the draft left open); _wait blocks until it is finished (quitting).
+ */
+int	 ui_compose_job_start(struct ui *, bool draft, struct error *);
+bool	 ui_compose_job_busy(const struct ui *);
+void	 ui_compose_job_reap(struct ui *);
+void	 ui_compose_job_wait(struct ui *);
 
 /* ui_compose_pane.c: the composer pane */
 void	 ui_compose_draw(struct ui *);

@@ -183,6 +183,22 @@ probe alice "$PW_A" find Sent --message-id "$msgid" >/dev/null ||
 # server offered 8BITMIME, so the next one goes as 8bit text.
 t_tmux_keys $S m
 t_tmux_wait $S "Compose: y send" 20 "the composer, a second time"
+# A message that cannot be built (a From with two mailboxes) is refused by
+# the thread that builds and queues it: the composer stays open, nothing
+# is queued, and the draft can be mended and sent.
+t_tmux_keys $S f
+t_tmux_keys $S C-u
+t_tmux_type $S "alice@localhost, eve@localhost"
+t_tmux_keys $S Enter
+t_tmux_keys $S y
+t_tmux_wait $S "From: must hold one address" 10 "the refused From"
+t_tmux_wait $S "Compose: y send" 5 "the composer, still open"
+[ "$(sql 'SELECT count(*) FROM outbox')" = 0 ] || t_fail "a message that could not be built was queued"
+t_tmux_keys $S f
+t_tmux_keys $S C-u
+t_tmux_type $S "Alice Liddell <alice@localhost>"
+t_tmux_keys $S Enter
+t_tmux_wait $S "Alice Liddell <alice@localhost>" 5 "From mended"
 # Delivery notifications on failure, returning the whole message.
 t_tmux_keys $S d
 t_tmux_keys $S f

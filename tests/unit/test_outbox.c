@@ -256,6 +256,87 @@ START_TEST(test_sendmail)
 }
 END_TEST
 
+/*
+ * A message written in petrel, built and queued in one call: the
+ * envelope from From, the recipients from To, Cc and Bcc, no Bcc line in
+ * a message to send but one in a draft (which needs no recipient), and a
+ * From with two mailboxes refused with nothing queued.
+ */
+START_TEST(test_queue_built)
+{
+	struct config		*cfg;
+	struct cache		*c;
+	struct cache_outbox	 m;
+	struct mime_build_msg	 msg;
+	struct mime_build_part	 part;
+	struct outbox_build	 b;
+	struct cache_outbox	*list;
+	struct error		 err;
+	char			*db;
+	int64_t			 id;
+	size_t			 n;
+
+	cfg = test_config("");
+	db = xasprintf("%s/cache.db", test_dir);
+	c = cache_open(db, &err);
+	ck_assert_ptr_nonnull(c);
+	memset(&msg, 0, sizeof msg);
+	msg.from = "Me Example <me@example.org>";
+	msg.to = "Ann <ann@example.org>";
+	msg.cc = "bob@example.org";
+	msg.bcc = "Hidden <hid@example.org>";
+	msg.subject = "Report";
+	msg.body = "see attached\n";
+	msg.body_len = strlen(msg.body);
+	memset(&part, 0, sizeof part);
+	part.data = "a,b\n1,2\n";
+	part.len = strlen(part.data);
+	part.filename = "r.csv";
+	part.content_type = "text/csv";
+	msg.parts = &part;
+	msg.nparts = 1;
+	memset(&b, 0, sizeof b);
+	b.msg = &msg;
+	b.dsn_notify = "FAILURE";
+
+	ck_assert_msg(outbox_queue_built(c, &cfg->accounts[0], &b, &id,
+	    &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(cache_outbox_get(c, id, &m, &err), 0);
+	ck_assert_int_eq(m.state, CACHE_OUTBOX_QUEUED);
+	ck_assert_str_eq(m.env_from, "me@example.org");
+	ck_assert_str_eq(m.env_rcpt,
+	    "ann@example.org\nbob@example.org\nhid@example.org");
+	ck_assert_str_eq(m.dsn_notify, "FAILURE");
+	ck_assert_str_eq(m.subject, "Report");
+	ck_assert_ptr_null(strstr(m.raw, "Bcc:"));
+	ck_assert_ptr_nonnull(strstr(m.raw, "r.csv"));
+	cache_outbox_fini(&m);
+
+	/* A draft keeps its Bcc and needs no recipient. */
+	msg.to = msg.cc = NULL;
+	msg.keep_bcc = true;
+	b.draft = true;
+	ck_assert_msg(outbox_queue_built(c, &cfg->accounts[0], &b, &id,
+	    &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(cache_outbox_get(c, id, &m, &err), 0);
+	ck_assert_int_eq(m.state, CACHE_OUTBOX_DRAFT);
+	ck_assert_ptr_nonnull(strstr(m.raw, "Bcc: Hidden <hid@example.org>"));
+	cache_outbox_fini(&m);
+
+	/* Two mailboxes in From: no envelope sender, nothing queued. */
+	msg.from = "me@example.org, you@example.org";
+	ck_assert_int_eq(outbox_queue_built(c, &cfg->accounts[0], &b, &id,
+	    &err), -1);
+	ck_assert_int_eq(err.code, ERR_PARSE);
+	ck_assert_int_eq(cache_outbox_list(c, NULL, &list, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	cache_outbox_list_free(list, n);
+	cache_close(c);
+	config_free(cfg);
+	free(db);
+}
+END_TEST
+
 static Suite *
 outbox_suite(void)
 {
@@ -268,6 +349,7 @@ outbox_suite(void)
 	tcase_add_test(tc, test_prepare);
 	tcase_add_test(tc, test_backoff);
 	tcase_add_test(tc, test_sendmail);
+	tcase_add_test(tc, test_queue_built);
 	suite_add_tcase(s, tc);
 	return s;
 }
