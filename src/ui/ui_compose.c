@@ -306,13 +306,13 @@ ui_compose_8bit(struct ui *ui, size_t acct)
 }
 
 /*
- * The message of the open draft as mime_build takes it (its strings and
- * parts lent by the draft): to send, or (draft) to keep in the Drafts
- * folder, with its Bcc (which a sent message never shows).
+ * What outbox_queue_built needs of the open draft (its strings and parts
+ * lent by the draft, parts nattach + 1 long): to send, or (draft) to keep
+ * in the Drafts folder, with its Bcc (which a sent message never shows).
  */
 void
-ui_compose_msg(struct ui *ui, bool draft, struct mime_build_msg *m,
-    struct mime_build_part *parts)
+ui_compose_build(struct ui *ui, bool draft, struct mime_build_msg *m,
+    struct mime_build_part *parts, struct outbox_build *b)
 {
 	struct ui_compose	*c = &ui->compose;
 
@@ -320,6 +320,11 @@ ui_compose_msg(struct ui *ui, bool draft, struct mime_build_msg *m,
 	m->keep_bcc = draft;
 	m->flowed = ui->cfg->format_flowed;
 	m->allow_8bit = !draft && ui_compose_8bit(ui, c->account);
+	memset(b, 0, sizeof *b);
+	b->msg = m;
+	b->dsn_notify = c->d.dsn_notify;
+	b->dsn_ret = c->d.dsn_ret;
+	b->draft = draft;
 }
 
 /* The job queued the message as id: send it (or file the draft). */
@@ -390,7 +395,7 @@ ui_compose_keep(struct ui *ui)
 {
 	struct mime_build_msg	 m;
 	struct mime_build_part	*parts;
-	struct outbox_build	 b = { 0 };
+	struct outbox_build	 b;
 	struct error		 err;
 	int64_t			 id;
 	int			 rc;
@@ -400,11 +405,7 @@ ui_compose_keep(struct ui *ui)
 	if (!ui->compose.active)
 		return;
 	parts = xcalloc(ui->compose.d.nattach + 1, sizeof *parts);
-	ui_compose_msg(ui, true, &m, parts);
-	b.msg = &m;
-	b.dsn_notify = ui->compose.d.dsn_notify;
-	b.dsn_ret = ui->compose.d.dsn_ret;
-	b.draft = true;
+	ui_compose_build(ui, true, &m, parts, &b);
 	rc = outbox_queue_built(ui->cache, ui->accounts[ui->compose.account].cfg,
 	    &b, &id, &err);
 	free(parts);

@@ -71,11 +71,7 @@ ui_compose_job_start(struct ui *ui, bool draft, struct error *err)
 	j->cache_path = ui->cache_path;
 	j->acct = ui->accounts[c->account].cfg;
 	j->parts = xcalloc(c->d.nattach + 1, sizeof *j->parts);
-	ui_compose_msg(ui, draft, &j->msg, j->parts);
-	j->b.msg = &j->msg;
-	j->b.dsn_notify = c->d.dsn_notify;
-	j->b.dsn_ret = c->d.dsn_ret;
-	j->b.draft = draft;
+	ui_compose_build(ui, draft, &j->msg, j->parts, &j->b);
 	j->wake_fd = ui->wake_fd[1];
 	atomic_init(&j->done, false);
 	ui_signals_block(&old);

@@ -568,8 +568,9 @@ void	 ui_compose_postpone(struct ui *);
 void	 ui_compose_keep(struct ui *);
 void	 ui_compose_close(struct ui *);
 void	 ui_compose_queued(struct ui *, bool draft, int64_t id);
-void	 ui_compose_msg(struct ui *, bool draft, struct mime_build_msg *,
-	     struct mime_build_part *parts);
+struct outbox_build;
+void	 ui_compose_build(struct ui *, bool draft, struct mime_build_msg *,
+	     struct mime_build_part *parts, struct outbox_build *);
 
 /*
  * ui_compose_job.c: y and P build and queue the message on a thread of
