@@ -278,12 +278,16 @@ cache_configure(struct cache *c, struct error *e)
 	return cache_pragma_expect(c, "PRAGMA foreign_keys", "1", e);
 }
 
-/* Open the cache, creating or migrating it to CACHE_SCHEMA_VERSION. */
-struct cache *
-cache_open(const char *path, struct error *e)
+/*
+ * Open a connection; maintain: create or migrate the schema to
+ * CACHE_SCHEMA_VERSION and repair (sort indexes a crash left dropped);
+ * else the schema must be this build's already and nothing is changed.
+ */
+static struct cache *
+cache_open_conn(const char *path, bool maintain, struct error *e)
 {
 	struct cache	*c;
-	int		 rc;
+	int		 rc, version;
 
 	if (path == NULL || *path == '\0') {
 		error_set(e, ERR_CACHE, ERR_SCOPE_OP, "no cache path");
@@ -321,9 +325,19 @@ cache_open(const char *path, struct error *e)
 	/* Refuse a foreign or newer file before changing anything in it. */
 	if (cache_schema_check(c, e) != 0)
 		goto fail;
-	if (cache_configure(c, e) != 0 || cache_sortkey_register(c, e) != 0 ||
-	    cache_schema_migrate(c, e) != 0 || cache_bulk_end(c, e) != 0) {
+	if (cache_configure(c, e) != 0 || cache_sortkey_register(c, e) != 0) {
 		error_prefix(e, "open cache %s", path);
+		goto fail;
+	}
+	if (maintain ? cache_schema_migrate(c, e) != 0 ||
+	    cache_bulk_end(c, e) != 0 :
+	    cache_schema_version(c, &version, e) != 0) {
+		error_prefix(e, "open cache %s", path);
+		goto fail;
+	}
+	if (!maintain && version != CACHE_SCHEMA_VERSION) {
+		error_set(e, ERR_CACHE, ERR_SCOPE_OP, "open cache %s: schema "
+		    "%d, not %d", path, version, CACHE_SCHEMA_VERSION);
 		goto fail;
 	}
 	c->search_ready = 1;
@@ -331,6 +345,20 @@ cache_open(const char *path, struct error *e)
 fail:
 	cache_close(c);
 	return NULL;
+}
+
+/* Open the cache, bringing its schema up to date and repairing it. */
+struct cache *
+cache_open(const char *path, struct error *e)
+{
+	return cache_open_conn(path, true, e);
+}
+
+/* One more connection to a cache the process opened already. */
+struct cache *
+cache_open_more(const char *path, struct error *e)
+{
+	return cache_open_conn(path, false, e);
 }
 
 /* Finalize every statement and close the connection. */

@@ -91,6 +91,13 @@ struct cache_msg {
  * file with a newer schema than this build knows is refused.
  */
 struct cache	*cache_open(const char *path, struct error *);
+/*
+ * One more connection (a short-lived thread's) to a cache this process
+ * has opened with cache_open: the schema must be this build's, and
+ * nothing is migrated or repaired: a repair would build again the sort
+ * indexes another connection dropped for a bulk load.
+ */
+struct cache	*cache_open_more(const char *path, struct error *);
 void		 cache_close(struct cache *);
 /* The schema version of the open file. */
 int		 cache_schema_version(struct cache *, int *version, struct error *);

@@ -44,7 +44,7 @@ ui_compose_job_main(void *arg)
 	struct cache		*c;
 	ssize_t			 n;
 
-	if ((c = cache_open(j->cache_path, &j->err)) == NULL)
+	if ((c = cache_open_more(j->cache_path, &j->err)) == NULL)
 		j->rc = -1;
 	else {
 		j->rc = outbox_queue_built(c, j->acct, &j->b, &j->id,

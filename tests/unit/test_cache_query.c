@@ -515,7 +515,8 @@ test_sort_indexes(void)
  */
 START_TEST(test_bulk_load)
 {
-	struct cache		*c;
+	struct cache		*c, *c2;
+	char			*other;
 	struct cache_query	 q;
 	struct error		 e;
 	int64_t			 folder;
@@ -537,12 +538,23 @@ START_TEST(test_bulk_load)
 	/* Twice is harmless. */
 	ck_assert_int_eq(cache_bulk_end(c, &e), 0);
 	ck_assert_int_eq(cache_bulk_begin(c, &e), 0);
+	/* A further connection (a job's) leaves a load's drop alone... */
+	c2 = cache_open_more(test_path, &e);
+	ck_assert_msg(c2 != NULL, "%s", e.msg);
+	ck_assert_int_eq(test_sort_indexes(), 0);
+	cache_close(c2);
 	cache_close(c);
 	ck_assert_int_eq(test_sort_indexes(), 0);
+	/* ...and opening the cache proper repairs it. */
 	c = cache_open(test_path, &e);
 	ck_assert_msg(c != NULL, "%s", e.msg);
 	ck_assert_int_eq(test_sort_indexes(), 3);
 	cache_close(c);
+	/* A further connection never creates or migrates a schema. */
+	other = xasprintf("%s/other.db", test_dir);
+	ck_assert_ptr_null(cache_open_more(other, &e));
+	ck_assert_ptr_nonnull(strstr(e.msg, "schema 0, not"));
+	free(other);
 }
 END_TEST
 
