@@ -3,8 +3,9 @@
  *
  * Drivers write folders, message envelopes and bodies here; the UI reads
  * them a screenful at a time.  One struct cache is one SQLite connection and
- * belongs to one thread: the UI thread and every account worker each open
- * their own (WAL mode lets readers and one writer run at once).  All SQL of
+ * belongs to one thread: the UI thread, every account worker and the
+ * composer's job each open their own (WAL mode lets readers and one
+ * writer run at once).  All SQL of
  * petrel lives under src/cache/.
  *
  * Strings stored here are UTF-8 as decoded from the wire (RFC 2047 done by
