@@ -7,10 +7,11 @@
  * implies CONDSTORE) or CONDSTORE, and UTF8=ACCEPT (RFC 6855), sent
  * without waiting for the answer (it is read with the next command's), and
  * COMPRESS=DEFLATE (RFC 4978), which must be answered before anything else
- * is sent: it rides behind the first command after login.  The account's DRIVER_CAP_* bits are derived here too.  An
- * extension the account lists in imap_disable is never seen at all, as if
- * the server did not offer it (for a server whose QRESYNC or COMPRESS is
- * broken, and to measure the fallbacks).
+ * is sent: it rides behind the first command after login.  The account's
+ * DRIVER_CAP_* bits are derived here too.  An extension the account lists
+ * in imap_disable is never seen at all, as if the server did not offer it
+ * (for a server whose QRESYNC or COMPRESS is broken, and to measure the
+ * fallbacks).
  */
 #include <stdio.h>
 #include <string.h>

@@ -477,8 +477,10 @@ imap_conn_run(struct imap_conn *c, imap_untagged_fn fn, void *arg,
 	va_start(ap, fmt);
 	rc = imap_conn_vsend(c, IMAP_TRACKED, err, fmt, ap);
 	va_end(ap);
-	if (rc == -1)
+	if (rc == -1) {
+		c->compress_wanted = z;		/* for the next command */
 		return -1;
+	}
 	memcpy(tag, c->tag, sizeof tag);
 	/*
 	 * The COMPRESS asked for at login goes right behind the first
