@@ -239,6 +239,15 @@ int	 cache_query_count(struct cache *, const struct cache_query *,
 int	 cache_query_page(struct cache *, const struct cache_query *,
 	     int64_t offset, size_t limit, struct cache_msg **msgs, size_t *n,
 	     struct error *);
+/*
+ * Call fn on every message of the query in its order, one statement
+ * stepped from start to end (linear, where pages of OFFSET are not), one
+ * message held at a time; fn returns nonzero to stop, and must not use
+ * the cache meanwhile.
+ */
+int	 cache_query_each(struct cache *, const struct cache_query *,
+	     int (*fn)(void *, const struct cache_msg *), void *arg,
+	     struct error *);
 /* The 0-based position of msg_id in the query's order; 1 if not in it. */
 int	 cache_query_position(struct cache *, const struct cache_query *,
 	     int64_t msg_id, int64_t *pos, struct error *);

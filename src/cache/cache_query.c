@@ -400,6 +400,41 @@ out:
 	return rv;
 }
 
+/* Walk the whole query with one statement (see cache.h). */
+int
+cache_query_each(struct cache *c, const struct cache_query *q,
+    int (*fn)(void *, const struct cache_msg *), void *arg, struct error *e)
+{
+	sqlite3_stmt		*s;
+	struct cache_plan	 p;
+	struct cache_msg	 m;
+	int			 rc = SQLITE_ERROR, rv = -1, stop = 0;
+
+	if (cache_query_plan(q, &p, e) != 0)
+		return -1;
+	s = cache_query_start(c, q, CACHE_QUERY_PAGE, &p, e);
+	if (s == NULL)
+		goto out;
+	/* LIMIT -1 OFFSET 0: all of it. */
+	if (sqlite3_bind_int64(s, 4, -1) == SQLITE_OK &&
+	    sqlite3_bind_int64(s, 5, 0) == SQLITE_OK) {
+		while (stop == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			cache_msg_row(s, &m);
+			stop = fn(arg, &m);
+			cache_msg_fini(&m);
+		}
+	}
+	if (stop != 0 || rc == SQLITE_DONE)
+		rv = 0;
+	else
+		cache_sqlerr(c, e, "read messages of folder %lld",
+		    (long long)q->folder_id);
+	cache_stmt_done(s);
+out:
+	cache_plan_fini(&p);
+	return rv;
+}
+
 /*
  * Count what sorts before the message whose key row k has found: its key
  * values are copied into the position statement before k is reset.

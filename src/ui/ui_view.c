@@ -18,9 +18,6 @@
 #include "util/sanitize.h"
 #include "util/xmalloc.h"
 
-/* Rows read per step when a whole query is walked. */
-#define UI_VIEW_CHUNK	512
-
 /* An id array that grows. */
 struct ui_view_ids {
 	int64_t		*v;
@@ -60,28 +57,21 @@ ui_view_fini(struct ui_index *ix)
 	ix->collapse_all = false;
 }
 
-/* Walk every message of a query in order, a chunk at a time. */
+/*
+ * Walk every message of a query in order: one statement stepped through
+ * (pages of OFFSET made it quadratic: a tag pattern over 100,000
+ * messages stepped over millions of rows).
+ */
 int
 ui_view_scan(struct ui *ui, const struct cache_query *q,
     int (*fn)(void *, const struct cache_msg *), void *arg)
 {
-	struct cache_msg	*msgs = NULL;
-	struct error		 err;
-	size_t			 n = 0, i;
-	int64_t			 off = 0;
-	int			 stop = 0;
+	struct error	 err;
 
-	do {
-		if (cache_query_page(ui->cache, q, off, UI_VIEW_CHUNK, &msgs,
-		    &n, &err) != 0) {
-			ui_status_set_message(ui, true, err.msg);
-			return -1;
-		}
-		for (i = 0; i < n && stop == 0; i++)
-			stop = fn(arg, &msgs[i]);
-		cache_msg_list_free(msgs, n);
-		off += (int64_t)n;
-	} while (n == UI_VIEW_CHUNK && stop == 0);
+	if (cache_query_each(ui->cache, q, fn, arg, &err) != 0) {
+		ui_status_set_message(ui, true, err.msg);
+		return -1;
+	}
 	return 0;
 }
 

@@ -137,17 +137,48 @@ test_order(struct cache *c, const struct cache_query *q)
 	return xstrdup(out);
 }
 
-/* Assert the order of a query. */
+/* A walk's output: the remote ids as "a,b,c", stopping after max. */
+struct test_walk {
+	char	 out[256];
+	size_t	 n, max;
+};
+
+/* cache_query_each callback: append the remote id. */
+static int
+test_walk_one(void *arg, const struct cache_msg *m)
+{
+	struct test_walk	*w = arg;
+	size_t			 len = strlen(w->out);
+
+	snprintf(w->out + len, sizeof w->out - len, "%s%s", len ? "," : "",
+	    m->remote_id);
+	return ++w->n == w->max;
+}
+
+/* Assert the order of a query, paged and walked. */
 static void
 test_expect(struct cache *c, const struct cache_query *q, const char *want)
 {
-	char	*got;
+	struct test_walk	 w;
+	struct error		 e;
+	char			*got;
 
 	got = test_order(c, q);
 	ck_assert_msg(strcmp(got, want) == 0, "sort %d rev %d match %u "
 	    "\"%s\": got %s, want %s", (int)q->sort, (int)q->reverse,
 	    q->match_fields, q->match_text ? q->match_text : "", got, want);
 	free(got);
+	memset(&w, 0, sizeof w);
+	ck_assert_msg(cache_query_each(c, q, test_walk_one, &w, &e) == 0,
+	    "%s", e.msg);
+	ck_assert_msg(strcmp(w.out, want) == 0, "walked: got %s, want %s",
+	    w.out, want);
+	/* Stopped after the first: that one only. */
+	memset(&w, 0, sizeof w);
+	w.max = 1;
+	ck_assert_int_eq(cache_query_each(c, q, test_walk_one, &w, &e), 0);
+	ck_assert_uint_eq(w.n, *want != '\0' ? 1 : 0);
+	ck_assert_int_eq(strncmp(w.out, want, strlen(w.out)), 0);
 }
 
 START_TEST(test_sort_orders)
