@@ -323,6 +323,13 @@ int	 cache_op_done(struct cache *, int64_t op_id, struct error *);
 int	 cache_op_failed(struct cache *, int64_t op_id, const char *reason,
 	     struct error *);
 void	 cache_op_list_free(struct cache_op *, size_t n);
+/*
+ * Whether a move of (folder_id, remote_id) to another account is queued:
+ * 1 yes, 0 no.  The row stays in its folder until the target holds the
+ * message, and a second move would append it twice.
+ */
+int	 cache_op_moving(struct cache *, int64_t folder_id,
+	     const char *remote_id, struct error *);
 
 /*
  * The outbox (schema version 3): messages to send, stored whole before

@@ -83,6 +83,35 @@ out:
 	return rv;
 }
 
+/* Whether an XMOVE of the message is queued (see cache.h). */
+int
+cache_op_moving(struct cache *c, int64_t folder_id, const char *remote_id,
+    struct error *e)
+{
+	sqlite3_stmt	*s;
+	int		 rc, rv = -1;
+
+	s = cache_stmt(c, CACHE_STMT_OP_MOVING, "SELECT 1 FROM pending_ops "
+	    "WHERE folder_id = ?1 AND remote_id = ?2 AND type = ?3 LIMIT 1",
+	    e);
+	if (s == NULL)
+		return -1;
+	if (sqlite3_bind_int64(s, 1, folder_id) != SQLITE_OK ||
+	    cache_bind_text(s, 2, remote_id) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 3, (int)CACHE_OP_XMOVE) != SQLITE_OK)
+		rc = SQLITE_ERROR;
+	else
+		rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rv = 1;
+	else if (rc == SQLITE_DONE)
+		rv = 0;
+	else
+		cache_sqlerr(c, e, "look for a move of message %s", remote_id);
+	cache_stmt_done(s);
+	return rv;
+}
+
 /* Fill an operation from the current row of the list query. */
 static void
 cache_op_row(sqlite3_stmt *s, struct cache_op *op)

@@ -34,6 +34,7 @@ struct ui_ops_change {
 	size_t			 removed;	/* rows that left the folder */
 	bool			 cross;		/* XMOVE/XCOPY: queued on */
 	size_t			 to_account;	/* this account's queue */
+	size_t			 skipped;	/* XMOVE: already moving */
 };
 
 /* Free a set. */
@@ -148,6 +149,7 @@ ui_ops_one(struct ui *ui, int64_t account_id, const struct cache_msg *m,
     struct ui_ops_change *c, struct error *err)
 {
 	unsigned	flags;
+	int		r;
 
 	if (m->remote_id == NULL)
 		return 0;
@@ -176,6 +178,13 @@ ui_ops_one(struct ui *ui, int64_t account_id, const struct cache_msg *m,
 	case CACHE_OP_COPY:
 		return ui_ops_queue(ui, account_id, m, c, 0, 0, err);
 	case CACHE_OP_XMOVE:
+		/* On its way already: a second move would append it twice. */
+		if ((r = cache_op_moving(ui->cache, m->folder_id, m->remote_id,
+		    err)) != 0) {
+			c->skipped += r == 1;
+			return r == 1 ? 0 : -1;
+		}
+		/* FALLTHROUGH */
 	case CACHE_OP_XCOPY:
 		/* The row stays until the target holds the message. */
 		if (!m->has_body)
@@ -239,7 +248,7 @@ static void
 ui_ops_toggle(struct ui *ui, bool tagged, unsigned flag, const char *what)
 {
 	struct ui_ops_set	set = { NULL, 0, 0 };
-	struct ui_ops_change	c = { CACHE_OP_FLAGS, 0, 0, 0, 0, false, 0 };
+	struct ui_ops_change	c = { CACHE_OP_FLAGS, 0, 0, 0, 0, false, 0, 0 };
 	size_t			i;
 
 	if (ui_ops_read_only(ui, ui->index.account, what) ||
@@ -263,7 +272,7 @@ ui_ops_delete(struct ui *ui, bool tagged)
 {
 	struct ui_ops_set	set = { NULL, 0, 0 };
 	struct ui_ops_change	c = { CACHE_OP_FLAGS, CACHE_FLAG_DELETED, 0,
-				    0, 0, false, 0 };
+				    0, 0, false, 0, 0 };
 	struct cache_folder	trash;
 	struct error		err;
 	int			r = 1;
@@ -300,7 +309,7 @@ ui_ops_undelete(struct ui *ui, bool tagged)
 {
 	struct ui_ops_set	set = { NULL, 0, 0 };
 	struct ui_ops_change	c = { CACHE_OP_FLAGS, 0, CACHE_FLAG_DELETED,
-				    0, 0, false, 0 };
+				    0, 0, false, 0, 0 };
 
 	if (ui_ops_read_only(ui, ui->index.account, _("undelete")) ||
 	    ui_ops_targets(ui, tagged, &set) != 0)
@@ -321,7 +330,7 @@ ui_ops_transfer_across(struct ui *ui, size_t account, int64_t target,
 {
 	struct ui_ops_set	set = { NULL, 0, 0 };
 	struct ui_ops_change	c = { copy ? CACHE_OP_XCOPY : CACHE_OP_XMOVE,
-				    0, 0, target, 0, true, account };
+				    0, 0, target, 0, true, account, 0 };
 	char			*s;
 
 	if ((!copy && ui_ops_read_only(ui, ui->index.account, _("move"))) ||
@@ -331,9 +340,14 @@ ui_ops_transfer_across(struct ui *ui, size_t account, int64_t target,
 		goto out;
 	if (ui_ops_apply(ui, &set, &c) == 0) {
 		ui->accounts[account].imports_waiting = true;
-		s = xasprintf(copy ? _("Copying %zu messages to another "
-		    "account.") : _("Moving %zu messages to another account."),
-		    set.n);
+		if (c.skipped > 0)
+			s = xasprintf(_("Moving %zu messages to another "
+			    "account (%zu already on their way)."),
+			    set.n - c.skipped, c.skipped);
+		else
+			s = xasprintf(copy ? _("Copying %zu messages to "
+			    "another account.") : _("Moving %zu messages to "
+			    "another account."), set.n);
 		ui_status_set_message(ui, false, s);
 		free(s);
 	}
@@ -348,7 +362,7 @@ ui_ops_transfer(struct ui *ui, size_t account, int64_t target, bool copy,
 {
 	struct ui_ops_set	set = { NULL, 0, 0 };
 	struct ui_ops_change	c = { copy ? CACHE_OP_COPY : CACHE_OP_MOVE, 0,
-				    0, target, 0, false, 0 };
+				    0, target, 0, false, 0, 0 };
 	char			*s;
 
 	if (account != ui->index.account) {
@@ -435,7 +449,7 @@ void
 ui_ops_expunge(struct ui *ui)
 {
 	struct ui_ops_set	 set = { NULL, 0, 0 };
-	struct ui_ops_change	 c = { CACHE_OP_EXPUNGE, 0, 0, 0, 0, false, 0 };
+	struct ui_ops_change	 c = { CACHE_OP_EXPUNGE, 0, 0, 0, 0, false, 0, 0 };
 	char			*s;
 
 	if (ui->index.folder_id == 0 ||
@@ -462,7 +476,7 @@ ui_ops_mark_seen(struct ui *ui, const struct cache_msg *m)
 {
 	struct ui_ops_set	set = { (struct cache_msg *)m, 1, 1 };
 	struct ui_ops_change	c = { CACHE_OP_FLAGS, CACHE_FLAG_SEEN, 0, 0,
-				    0, false, 0 };
+				    0, false, 0, 0 };
 
 	if (ui->accounts[ui->index.account].cfg->read_only)
 		return;

@@ -395,7 +395,14 @@ START_TEST(test_pending_ops)
 	ck_assert_int_eq(ops[1].folder_id, fa[0]);
 	ck_assert_int_eq(ops[1].target_folder_id, fb[1]);
 	cache_op_list_free(ops, n);
+	/* A second move of it must see the first (a copy is no move). */
+	ck_assert_int_eq(cache_op_moving(c, fa[0], "11", &e), 1);
+	ck_assert_int_eq(cache_op_moving(c, fa[0], "12", &e), 0);
+	ck_assert_int_eq(cache_op_moving(c, fa[1], "11", &e), 0);
+	(void)test_op(c, b, CACHE_OP_XCOPY, fa[0], "12", fb[1]);
+	ck_assert_int_eq(cache_op_moving(c, fa[0], "12", &e), 0);
 	ck_assert_int_eq(cache_op_done(c, id5, &e), 0);
+	ck_assert_int_eq(cache_op_moving(c, fa[0], "11", &e), 0);
 
 	/* Failures count and keep the last reason, cut at a character. */
 	ck_assert_int_eq(cache_op_failed(c, id3, "NO [TRYCREATE] no Trash",
