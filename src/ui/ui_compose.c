@@ -53,6 +53,7 @@ ui_compose_close(struct ui *ui)
 	free(c->resumed_remote);
 	c->resumed_remote = NULL;
 	c->resumed_folder = 0;
+	c->resumed_outbox = 0;
 	ui_complete_fini(&c->complete);
 }
 
@@ -165,6 +166,12 @@ ui_compose_drop_resumed(struct ui *ui)
 	struct error		 err;
 	int64_t			 acct_id;
 
+	if (c->resumed_outbox != 0) {
+		if (cache_outbox_remove(ui->cache, c->resumed_outbox,
+		    &err) == -1)
+			ui_status_set_message(ui, true, err.msg);
+		c->resumed_outbox = 0;
+	}
 	if (c->resumed_folder == 0 ||
 	    (acct_id = ui_ops_account_id(ui, c->resumed_account)) < 0)
 		return;
@@ -222,6 +229,34 @@ ui_compose_kind(struct ui *ui, enum compose_kind kind, size_t acct,
 	free(raw);
 	if (kind == COMPOSE_RESUME && c->active)
 		ui_compose_note_draft(ui, acct, msg_id);
+}
+
+/*
+ * e in the outbox view on a draft (one kept on quit for an account that
+ * has no Drafts folder, say): it opens in the composer; its row goes once
+ * the message replacing it is queued.
+ */
+void
+ui_compose_resume_outbox(struct ui *ui, size_t acct, int64_t id)
+{
+	struct ui_compose	*c = &ui->compose;
+	struct cache_outbox	 m;
+	struct error		 err;
+
+	if (c->active) {
+		ui_status_set_message(ui, false, _("A message is being written "
+		    "already: finish it first."));
+		return;
+	}
+	if (cache_outbox_get(ui->cache, id, &m, &err) != 0) {
+		ui_status_set_message(ui, true, _("That message is no longer "
+		    "in the outbox."));
+		return;
+	}
+	ui_compose_begin(ui, COMPOSE_RESUME, acct, m.raw, m.len);
+	if (c->active)
+		c->resumed_outbox = id;
+	cache_outbox_fini(&m);
 }
 
 /* A body arrived: the draft that waited for it starts. */
@@ -412,8 +447,10 @@ ui_compose_keep(struct ui *ui)
 	if (rc == -1)
 		log_error("ui", "the message being written is lost: %s",
 		    err.msg);
-	else
+	else {
 		log_info("ui", "the message being written is kept in the "
 		    "outbox (%lld) for the Drafts folder", (long long)id);
+		ui_compose_drop_resumed(ui);	/* it replaces the old */
+	}
 	ui_compose_close(ui);
 }

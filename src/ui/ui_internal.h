@@ -304,6 +304,9 @@ struct ui_compose {
 	int64_t			 resumed_folder;
 	char			*resumed_remote;
 	size_t			 resumed_account;
+	/* A draft resumed from the outbox (W, e): its row, dropped the
+	   same way (0: none). */
+	int64_t			 resumed_outbox;
 	struct ui_complete	 complete;
 	struct ui_compose_job	*job;		/* y or P under way, or NULL */
 };
@@ -568,6 +571,7 @@ void	 ui_compose_postpone(struct ui *);
 void	 ui_compose_keep(struct ui *);
 void	 ui_compose_close(struct ui *);
 void	 ui_compose_queued(struct ui *, bool draft, int64_t id);
+void	 ui_compose_resume_outbox(struct ui *, size_t account, int64_t id);
 struct outbox_build;
 void	 ui_compose_build(struct ui *, bool draft, struct mime_build_msg *,
 	     struct mime_build_part *parts, struct outbox_build *);

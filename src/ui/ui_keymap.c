@@ -131,6 +131,7 @@ static const struct ui_binding ui_bindings[] = {
 	{ X, KEY_ENTER, UI_ACT_SEND },
 	{ X, 'y', UI_ACT_SEND },
 	{ X, 'd', UI_ACT_OUTBOX_DELETE },
+	{ X, 'e', UI_ACT_RESUME },
 	{ X, 'q', UI_ACT_BACK },
 	{ X, 'i', UI_ACT_BACK },
 	{ L | F | P | A | U | W | X, '?', UI_ACT_HELP },

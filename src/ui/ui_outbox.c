@@ -172,7 +172,7 @@ ui_outbox_delete(struct ui *ui, int64_t id)
 	ui_outbox_reload(ui);
 }
 
-/* Enter/y: send now; d: delete (asks). */
+/* Enter/y: send now; d: delete (asks); e: edit a draft. */
 static void
 ui_outbox_act(struct ui *ui, enum ui_action a)
 {
@@ -193,6 +193,14 @@ ui_outbox_act(struct ui *ui, enum ui_action a)
 		    "is configured any more."));
 		return;
 	}
+	if (a == UI_ACT_RESUME) {
+		if (m->state != CACHE_OUTBOX_DRAFT)
+			ui_status_set_message(ui, false, _("Only a draft can be "
+			    "edited here; Enter sends."));
+		else
+			ui_compose_resume_outbox(ui, acct, m->id);
+		return;
+	}
 	ui_submit(ui, acct, WORKER_SEND, 0, m->id, 0);
 	ui_status_set_message(ui, false, _("Sending..."));
 }
@@ -211,6 +219,7 @@ ui_outbox_key(struct ui *ui, int key)
 		break;
 	case UI_ACT_SEND:
 	case UI_ACT_OUTBOX_DELETE:
+	case UI_ACT_RESUME:
 		ui_outbox_act(ui, a);
 		break;
 	case UI_ACT_HELP:

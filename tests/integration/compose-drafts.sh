@@ -16,6 +16,9 @@
 #      the draft is gone from Drafts.
 #   4. SIGTERM while the composer is open: the draft is kept (the outbox
 #      holds it) and lands in Drafts when petrel starts again.
+#   5. The same on an mbox account, which has no Drafts folder: the draft
+#      stays in the outbox; e on it in the outbox view (W) opens it in the
+#      composer, y sends it, and its outbox row is gone.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -171,5 +174,55 @@ grep -rq 'Hello from a draft' "$MD/.Drafts" || t_fail "the kept draft lacks its 
 t_tmux_keys q2 q
 t_tmux_wait_exit q2 15
 t_log "SIGTERM while writing: the draft went to Drafts at the next start"
+
+# --- 5. an account without Drafts: the kept draft is edited from W ------------
+printf 'From me@example.org Mon Nov 30 10:00:00 2026\nFrom: Me <me@example.org>\nSubject: one\n\nhi\n\n' >"$T/box.mbox"
+cat >"$T/mbox.conf" <<EOF
+[general]
+editor = $T/editor.sh
+[account box]
+driver = mbox
+path = $T/box.mbox
+from = Me <me@example.org>
+sendmail_command = $T/sendmail.sh -oi
+EOF
+CACHE=$XDG_DATA_HOME/petrel/cache.db
+outbox_rows() {
+	python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM outbox WHERE account = ?", ("box",)).fetchone()[0])' "$CACHE"
+}
+rm -f "$T/sent.args" "$T/sent.eml"
+t_tmux_start m1 "$PETREL" -F "$T/mbox.conf" -d debug -L "$T/petrel-m1.log"
+t_tmux_wait m1 "INBOX: 1 messages" 30 "the mbox account"
+t_tmux_keys m1 m
+t_tmux_wait m1 "Compose: y send" 20 "the composer on the mbox account"
+t_tmux_keys m1 t
+t_tmux_keys m1 C-u
+t_tmux_type m1 "Dan <dan@example.org>"
+t_tmux_keys m1 Enter
+t_tmux_wait m1 "Dan <dan@example.org>" 5 "To typed"
+pid=$(pgrep -f "petrel -F $T/mbox.conf -d debug -L $T/petrel-m1.log" | head -n 1)
+[ -n "$pid" ] || t_fail "cannot find petrel's pid"
+kill -TERM "$pid"
+t_tmux_wait_exit m1 15
+[ "$(outbox_rows)" = 1 ] || t_fail "the kept draft of the mbox account is not in the outbox"
+t_tmux_start m2 "$PETREL" -F "$T/mbox.conf" -d debug -L "$T/petrel-m2.log"
+t_tmux_wait m2 "INBOX: 1 messages" 30 "the mbox account, again"
+t_tmux_keys m2 W
+t_tmux_wait m2 "draft, for the Drafts folder" 10 "the kept draft in the outbox view"
+t_tmux_keys m2 e
+t_tmux_wait m2 "Compose: y send" 20 "the kept draft in the composer"
+t_tmux_wait m2 "Dan <dan@example.org>" 5 "its To"
+t_tmux_keys m2 y
+for _ in $(seq 100); do
+	[ -s "$T/sent.eml" ] && [ "$(outbox_rows)" = 0 ] && break
+	sleep 0.2
+done
+[ -s "$T/sent.eml" ] || t_fail "the resumed draft was not sent"
+grep -q 'Hello from a draft' "$T/sent.eml" || t_fail "the sent message lacks the draft's text"
+grep -qx 'dan@example.org' "$T/sent.args" || t_fail "the resumed draft went to the wrong recipients"
+[ "$(outbox_rows)" = 0 ] || t_fail "the outbox still holds the draft after it was sent"
+t_tmux_keys m2 q
+t_tmux_wait_exit m2 15
+t_log "an account without Drafts: the kept draft was edited from W and sent"
 
 t_pass
