@@ -386,36 +386,33 @@ fail:
 	return -1;
 }
 
+/* What one attempt of security = auto needs. */
+struct imap_login_try {
+	const struct config_account	*cfg;
+	int				 wake_fd;
+	struct imap_conn		**out;
+};
+
+/* One attempt of security = auto. */
+static int
+imap_login_try(void *arg, bool starttls, const char *port, struct error *err)
+{
+	struct imap_login_try	*t = arg;
+
+	return imap_login_mode(t->cfg, starttls ? CONFIG_SEC_STARTTLS :
+	    CONFIG_SEC_IMPLICIT, port, t->wake_fd, t->out, err);
+}
+
 /* security = auto: implicit TLS, then STARTTLS (see the file comment). */
 static int
 imap_login_auto(const struct config_account *cfg, int wake_fd,
     struct imap_conn **out, struct error *err)
 {
-	const char	*port1 = cfg->port != NULL ? cfg->port : "993";
-	const char	*port2;
-	struct error	 first, second;
+	struct imap_login_try	 t = { cfg, wake_fd, out };
 
-	if (imap_login_mode(cfg, CONFIG_SEC_IMPLICIT, port1, wake_fd, out,
-	    err) == 0)
-		goto won;
-	if (!transport_retry_starttls(err))
+	if (transport_auto("imap", cfg->host, cfg->port, "993", "143",
+	    "STARTTLS", imap_login_try, &t, err) == -1)
 		return -1;
-	first = *err;
-	port2 = strcmp(port1, "993") == 0 ? "143" : port1;
-	log_info("imap", "%s: implicit TLS on port %s failed (%s); trying "
-	    "STARTTLS on port %s", cfg->host, port1, first.msg, port2);
-	if (imap_login_mode(cfg, CONFIG_SEC_STARTTLS, port2, wake_fd, out,
-	    err) == 0)
-		goto won;
-	if (err->code == ERR_CANCELLED)
-		return -1;
-	second = *err;
-	return error_set(err, second.code, ERR_SCOPE_ACCOUNT,
-	    "security = auto: implicit TLS on port %s failed (%s), and "
-	    "STARTTLS on port %s failed (%s)", port1, first.msg, port2,
-	    second.msg);
-
-won:
 	log_info("imap", "%s: connected with %s", cfg->host,
 	    imap_login_tl.mode);
 	return 0;

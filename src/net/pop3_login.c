@@ -252,36 +252,33 @@ fail:
 	return -1;
 }
 
+/* What one attempt of security = auto needs. */
+struct pop3_login_try {
+	const struct config_account	*cfg;
+	int				 wake_fd;
+	struct pop3_conn		**out;
+};
+
+/* One attempt of security = auto. */
+static int
+pop3_login_try(void *arg, bool starttls, const char *port, struct error *err)
+{
+	struct pop3_login_try	*t = arg;
+
+	return pop3_login_mode(t->cfg, starttls ? CONFIG_SEC_STARTTLS :
+	    CONFIG_SEC_IMPLICIT, port, t->wake_fd, t->out, err);
+}
+
 /* security = auto: implicit TLS, then STLS (see the file comment). */
 static int
 pop3_login_auto(const struct config_account *cfg, int wake_fd,
     struct pop3_conn **out, struct error *err)
 {
-	const char	*port1 = cfg->port != NULL ? cfg->port : "995";
-	const char	*port2;
-	struct error	 first, second;
+	struct pop3_login_try	 t = { cfg, wake_fd, out };
 
-	if (pop3_login_mode(cfg, CONFIG_SEC_IMPLICIT, port1, wake_fd, out,
-	    err) == 0)
-		goto won;
-	if (!transport_retry_starttls(err))
+	if (transport_auto("pop3", cfg->host, cfg->port, "995", "110",
+	    "STLS", pop3_login_try, &t, err) == -1)
 		return -1;
-	first = *err;
-	port2 = strcmp(port1, "995") == 0 ? "110" : port1;
-	log_info("pop3", "%s: implicit TLS on port %s failed (%s); trying "
-	    "STLS on port %s", cfg->host, port1, first.msg, port2);
-	if (pop3_login_mode(cfg, CONFIG_SEC_STARTTLS, port2, wake_fd, out,
-	    err) == 0)
-		goto won;
-	if (err->code == ERR_CANCELLED)
-		return -1;
-	second = *err;
-	return error_set(err, second.code, ERR_SCOPE_ACCOUNT,
-	    "security = auto: implicit TLS on port %s failed (%s), and "
-	    "STLS on port %s failed (%s)", port1, first.msg, port2,
-	    second.msg);
-
-won:
 	log_info("pop3", "%s: connected with %s", cfg->host, (*out)->mode);
 	return 0;
 }

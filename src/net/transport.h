@@ -68,5 +68,18 @@ void		 transport_bound_attempt(struct transport_endpoint *ep, int ms,
  * wrong mode.
  */
 bool		 transport_retry_starttls(const struct error *err);
+/*
+ * security = auto, for any protocol: attempt(arg, false, port) with
+ * implicit TLS on the configured port (NULL: tls_port); when that failed
+ * in a way STARTTLS might not (transport_retry_starttls), attempt(arg,
+ * true, port2) on the same port, or on plain_port when the first was
+ * tls_port; one error naming both failures.  area names the log area,
+ * starttls the protocol's verb ("STARTTLS", "STLS") in messages.
+ */
+int		 transport_auto(const char *area, const char *host,
+		     const char *port, const char *tls_port,
+		     const char *plain_port, const char *starttls,
+		     int (*attempt)(void *, bool starttls, const char *port,
+		     struct error *), void *arg, struct error *err);
 
 #endif
