@@ -29,6 +29,7 @@ src_net_libimap_a_SOURCES = \
 	src/net/imap_uiddiff.c \
 	src/net/imap_utf7.c src/net/imap_utf7.h \
 	src/net/sasl.c src/net/sasl.h \
+	src/net/sasl_line.c src/net/sasl_line.h \
 	src/net/stream_zlib.c src/net/stream_zlib.h
 
 check_PROGRAMS += tests/unit/test_imap_parse

@@ -30,11 +30,10 @@
 
 #include "net/pop3_conn.h"
 #include "net/sasl.h"
+#include "net/sasl_line.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-/* Continuations one exchange may see (SCRAM needs two). */
-#define POP3_AUTH_STEPS_MAX	8
 /* Longest AUTH command with its initial response (RFC 5034 4). */
 #define POP3_AUTH_LINE_MAX	255
 
@@ -83,105 +82,73 @@ pop3_auth_cleartext(struct pop3_conn *c, struct error *err)
 	    "allow_plaintext_auth = yes", c->host);
 }
 
-/* Answer one challenge; a local failure cancels (lerr, *failed). */
+/* sasl_line: "AUTH mech [ir]". */
 static int
-pop3_auth_challenge(struct pop3_conn *c, struct sasl_client *sc,
-    char **ir, bool *failed, struct error *lerr, struct error *err)
+pop3_auth_send(void *conn, const char *mech, const char *ir,
+    struct error *err)
 {
-	char	*in, *out = NULL;
-	int	 rc;
-
-	if (*failed) {
-		error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT, "%s: server "
-		    "went on with AUTH after it was cancelled", c->host);
-		return pop3_conn_fail(c, err);
-	}
-	if (*ir != NULL) {
-		/* The initial response that did not fit on the AUTH line. */
-		rc = pop3_conn_respond(c, (*ir)[0] != '\0' ? *ir : "=", err);
-		xfree_secret(*ir);
-		*ir = NULL;
-		return rc;
-	}
-	in = xstrndup(c->ev.text.p != NULL ? c->ev.text.p : "",
-	    c->ev.text.len);
-	if (sasl_client_step(sc, in, &out, lerr) == -1)
-		*failed = true;
-	free(in);
-	rc = pop3_conn_respond(c, *failed ? "*" : out, err);
-	xfree_secret(out);
-	return rc;
+	if (ir != NULL)
+		return pop3_conn_send(conn, POP3_EXPECT_AUTH, 0, err,
+		    "AUTH %s %s", mech, ir);
+	return pop3_conn_send(conn, POP3_EXPECT_AUTH, 0, err, "AUTH %s",
+	    mech);
 }
 
-/* Read the exchange of an AUTH already sent, to its end. */
+/* sasl_line: the next reply; a continuation is a challenge. */
 static int
-pop3_auth_exchange(struct pop3_conn *c, struct sasl_client *sc,
-    enum sasl_mech m, char **ir, struct error *err)
+pop3_auth_next(void *conn, const char **text, size_t *len,
+    struct error *err)
 {
-	struct error	 lerr;
-	bool		 failed = false;
-	int		 steps = 0;
+	struct pop3_conn	*c = conn;
 
-	for (;;) {
-		if (pop3_conn_next(c, err) == -1)
-			return -1;
-		if (c->ev.type != POP3_EV_CONT)
-			break;
-		if (++steps > POP3_AUTH_STEPS_MAX) {
-			error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
-			    "%s: too many SASL challenges", c->host);
-			return pop3_conn_fail(c, err);
-		}
-		if (pop3_auth_challenge(c, sc, ir, &failed, &lerr, err) == -1)
-			return -1;
-	}
-	if (failed) {
-		*err = lerr;
+	if (pop3_conn_next(c, err) == -1)
 		return -1;
-	}
-	if (c->ev.type != POP3_EV_OK)
-		return pop3_auth_refused(c, err);
-	if ((m == SASL_SCRAM_SHA_1 || m == SASL_SCRAM_SHA_256) &&
-	    !sasl_client_done(sc)) {
-		error_set(err, ERR_AUTH, ERR_SCOPE_ACCOUNT, "%s: server "
-		    "accepted %s without proving it knows the password",
-		    c->host, sasl_mech_name(m));
-		return pop3_conn_fail(c, err);
-	}
-	return 0;
+	if (c->ev.type != POP3_EV_CONT)
+		return 0;
+	*text = c->ev.text.p;
+	*len = c->ev.text.len;
+	return 1;
 }
 
-/* AUTH with mechanism m, the initial response inline when it fits. */
+/* sasl_line: one response line. */
+static int
+pop3_auth_respond(void *conn, const char *line, struct error *err)
+{
+	return pop3_conn_respond(conn, line, err);
+}
+
+/* sasl_line: +OK accepts. */
+static bool
+pop3_auth_accepted(void *conn)
+{
+	return ((struct pop3_conn *)conn)->ev.type == POP3_EV_OK;
+}
+
+/* sasl_line: the refusal (see pop3_auth_refused). */
+static int
+pop3_auth_refused_cb(void *conn, enum sasl_mech m, struct error *err)
+{
+	(void)m;
+	return pop3_auth_refused(conn, err);
+}
+
+/* sasl_line: the connection cannot go on. */
+static int
+pop3_auth_fail(void *conn, struct error *err)
+{
+	return pop3_conn_fail(conn, err);
+}
+
+/* AUTH with mechanism m (sasl_line.c). */
 static int
 pop3_auth_sasl(struct pop3_conn *c, enum sasl_mech m,
     const struct sasl_creds *cr, struct error *err)
 {
-	struct sasl_client	*sc;
-	const char		*name = sasl_mech_name(m);
-	char			*ir = NULL;
-	int			 rc = -1;
+	const struct sasl_line	 l = { c, c->host, POP3_AUTH_LINE_MAX,
+	    pop3_auth_send, pop3_auth_next, pop3_auth_respond,
+	    pop3_auth_accepted, pop3_auth_refused_cb, pop3_auth_fail };
 
-	if ((sc = sasl_client_new(m, cr, err)) == NULL)
-		return -1;
-	if (sasl_mech_client_first(m) &&
-	    sasl_client_step(sc, NULL, &ir, err) == -1)
-		goto out;
-	if (ir != NULL && strlen("AUTH  \r\n") + strlen(name) + strlen(ir) <=
-	    POP3_AUTH_LINE_MAX) {
-		rc = pop3_conn_send(c, POP3_EXPECT_AUTH, 0, err, "AUTH %s %s",
-		    name, ir[0] != '\0' ? ir : "=");
-		xfree_secret(ir);
-		ir = NULL;
-	} else
-		rc = pop3_conn_send(c, POP3_EXPECT_AUTH, 0, err, "AUTH %s",
-		    name);
-	if (rc == 0)
-		rc = pop3_auth_exchange(c, sc, m, &ir, err);
-
-out:
-	xfree_secret(ir);
-	sasl_client_free(sc);
-	return rc;
+	return sasl_line_auth(&l, m, cr, err);
 }
 
 /* The bearer token: oauth2_token_command's first line of output. */

@@ -22,12 +22,10 @@
 #include <string.h>
 
 #include "net/sasl.h"
+#include "net/sasl_line.h"
 #include "net/smtp_conn.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
-
-/* Challenges one exchange may see (SCRAM needs two, LOGIN two). */
-#define SMTP_AUTH_STEPS_MAX	8
 
 /* The server's refusal of our credentials, as the right error. */
 static int
@@ -50,109 +48,78 @@ smtp_auth_refused(struct smtp_conn *c, enum sasl_mech m, struct error *err)
 	return -1;
 }
 
-/* Answer one 334; a local failure cancels (lerr, *failed). */
+/* sasl_line: "AUTH mech [ir]". */
 static int
-smtp_auth_challenge(struct smtp_conn *c, struct sasl_client *sc,
-    char **ir, bool *failed, struct error *lerr, struct error *err)
+smtp_auth_send(void *conn, const char *mech, const char *ir,
+    struct error *err)
 {
-	const struct smtp_reply	*r = &c->pr.reply;
-	char			*in, *out = NULL;
-	int			 rc;
+	struct smtp_conn	*c = conn;
 
-	if (*failed) {
-		error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT, "%s: server "
-		    "went on with AUTH after it was cancelled", c->host);
-		return smtp_conn_fail(c, err);
-	}
-	if (*ir != NULL) {
-		/* The initial response that did not fit on the AUTH line. */
-		rc = smtp_conn_respond(c, (*ir)[0] != '\0' ? *ir : "=", err);
-		xfree_secret(*ir);
-		*ir = NULL;
-		return rc;
-	}
-	if (r->nlines != 1 || r->text.len > SASL_CHALLENGE_MAX) {
+	if (ir != NULL)
+		return smtp_conn_send(c, err, "AUTH %s %s", mech, ir);
+	return smtp_conn_send(c, err, "AUTH %s", mech);
+}
+
+/* sasl_line: the next reply; a 334 (one line) is a challenge. */
+static int
+smtp_auth_next(void *conn, const char **text, size_t *len,
+    struct error *err)
+{
+	struct smtp_conn	*c = conn;
+	const struct smtp_reply	*r = &c->pr.reply;
+
+	if (smtp_conn_reply(c, "AUTH", c->timeout_ms, err) == -1)
+		return -1;
+	if (smtp_conn_code(c) != 334)
+		return 0;
+	if (r->nlines != 1) {
 		error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT, "%s: malformed "
 		    "SASL challenge", c->host);
 		return smtp_conn_fail(c, err);
 	}
-	in = xstrndup(buf_str(&r->text), r->text.len);
-	if (sasl_client_step(sc, in, &out, lerr) == -1)
-		*failed = true;
-	free(in);
-	rc = smtp_conn_respond(c, *failed ? "*" : out, err);
-	xfree_secret(out);
-	return rc;
+	*text = buf_str(&r->text);
+	*len = r->text.len;
+	return 1;
 }
 
-/* Read the exchange of an AUTH already sent, to its end. */
+/* sasl_line: one response line. */
 static int
-smtp_auth_exchange(struct smtp_conn *c, struct sasl_client *sc,
-    enum sasl_mech m, char **ir, struct error *err)
+smtp_auth_respond(void *conn, const char *line, struct error *err)
 {
-	struct error	 lerr;
-	bool		 failed = false;
-	int		 steps = 0;
-
-	for (;;) {
-		if (smtp_conn_reply(c, "AUTH", c->timeout_ms, err) == -1)
-			return -1;
-		if (smtp_conn_code(c) != 334)
-			break;
-		if (++steps > SMTP_AUTH_STEPS_MAX) {
-			error_set(err, ERR_PROTOCOL, ERR_SCOPE_ACCOUNT,
-			    "%s: too many SASL challenges", c->host);
-			return smtp_conn_fail(c, err);
-		}
-		if (smtp_auth_challenge(c, sc, ir, &failed, &lerr, err) == -1)
-			return -1;
-	}
-	if (failed) {
-		*err = lerr;
-		return -1;
-	}
-	if (smtp_conn_code(c) != 235)
-		return smtp_auth_refused(c, m, err);
-	if ((m == SASL_SCRAM_SHA_1 || m == SASL_SCRAM_SHA_256) &&
-	    !sasl_client_done(sc)) {
-		error_set(err, ERR_AUTH, ERR_SCOPE_ACCOUNT, "%s: server "
-		    "accepted %s without proving it knows the password",
-		    c->host, sasl_mech_name(m));
-		return smtp_conn_fail(c, err);
-	}
-	return 0;
+	return smtp_conn_respond(conn, line, err);
 }
 
-/* AUTH with mechanism m, the initial response inline when it fits. */
+/* sasl_line: 235 accepts. */
+static bool
+smtp_auth_accepted(void *conn)
+{
+	return smtp_conn_code(conn) == 235;
+}
+
+/* sasl_line: the refusal (see smtp_auth_refused). */
+static int
+smtp_auth_refused_cb(void *conn, enum sasl_mech m, struct error *err)
+{
+	return smtp_auth_refused(conn, m, err);
+}
+
+/* sasl_line: the connection cannot go on. */
+static int
+smtp_auth_fail(void *conn, struct error *err)
+{
+	return smtp_conn_fail(conn, err);
+}
+
+/* AUTH with mechanism m (sasl_line.c). */
 static int
 smtp_auth_sasl(struct smtp_conn *c, enum sasl_mech m,
     const struct sasl_creds *cr, struct error *err)
 {
-	struct sasl_client	*sc;
-	const char		*name = sasl_mech_name(m);
-	char			*ir = NULL;
-	int			 rc = -1;
+	const struct sasl_line	 l = { c, c->host, SMTP_AUTH_LINE_MAX,
+	    smtp_auth_send, smtp_auth_next, smtp_auth_respond,
+	    smtp_auth_accepted, smtp_auth_refused_cb, smtp_auth_fail };
 
-	if ((sc = sasl_client_new(m, cr, err)) == NULL)
-		return -1;
-	if (sasl_mech_client_first(m) &&
-	    sasl_client_step(sc, NULL, &ir, err) == -1)
-		goto out;
-	if (ir != NULL && strlen("AUTH  \r\n") + strlen(name) + strlen(ir) <=
-	    SMTP_AUTH_LINE_MAX) {
-		rc = smtp_conn_send(c, err, "AUTH %s %s", name,
-		    ir[0] != '\0' ? ir : "=");
-		xfree_secret(ir);
-		ir = NULL;
-	} else
-		rc = smtp_conn_send(c, err, "AUTH %s", name);
-	if (rc == 0)
-		rc = smtp_auth_exchange(c, sc, m, &ir, err);
-
-out:
-	xfree_secret(ir);
-	sasl_client_free(sc);
-	return rc;
+	return sasl_line_auth(&l, m, cr, err);
 }
 
 /*
