@@ -98,7 +98,7 @@ imap_conn_write_line(struct imap_conn *c, const char *line, size_t len,
 	if (log_enabled(LOG_TRACE, "imap")) {
 		buf_init(&t, 4096);
 		imap_redact(line, len, &t);
-		imap_conn_trace('>', t.data != NULL ? t.data : "", t.len);
+		log_proto("imap", '>', t.data != NULL ? t.data : "", t.len);
 		buf_fini(&t);
 	}
 	if (stream_write_all(c->s, line, len, err) == -1)
@@ -507,9 +507,9 @@ imap_conn_write(struct imap_conn *c, const char *p, size_t len,
 		    "%s: connection already failed", c->host);
 	}
 	if (trace != NULL)
-		imap_conn_trace('>', trace, strlen(trace));
+		log_proto("imap", '>', trace, strlen(trace));
 	else
-		imap_conn_trace('>', p, len);
+		log_proto("imap", '>', p, len);
 	if (stream_write_all(c->s, p, len, err) == -1)
 		return imap_conn_fail(c, err);
 	imap_conn_progress(c);	/* the server has more to answer now */

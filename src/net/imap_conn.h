@@ -237,7 +237,6 @@ void	 imap_conn_progress(struct imap_conn *);
 void	 imap_conn_started(struct imap_conn *, const char *verb);
 /* Mark broken, widen the error to the account; -1. */
 int	 imap_conn_fail(struct imap_conn *, struct error *);
-void	 imap_conn_trace(char dir, const char *, size_t);
 
 /* Append s as an IMAP quoted string; -1 if it needs a literal. */
 int	 imap_quote(struct buf *, const char *s);

@@ -33,7 +33,6 @@
 #include "util/xmalloc.h"
 
 #define IMAP_READ_CHUNK		(64 * 1024)
-#define IMAP_TRACE_MAX		2048
 /* Bytes of one response that count as progress. */
 #define IMAP_PROGRESS_BYTES	(1024 * 1024)
 /* Input buffer capacity kept between responses. */
@@ -63,27 +62,6 @@ imap_conn_started(struct imap_conn *c, const char *verb)
 	snprintf(c->cmd, sizeof c->cmd, "%s", verb);
 	c->unrelated = 0;
 	imap_conn_progress(c);
-}
-
-/* Trace one response or sent line, shortened if long. */
-void
-imap_conn_trace(char dir, const char *p, size_t len)
-{
-	struct buf	 b;
-
-	if (!log_enabled(LOG_TRACE, "imap"))
-		return;
-	while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r'))
-		len--;
-	if (len <= IMAP_TRACE_MAX) {
-		log_proto("imap", dir, p, len);
-		return;
-	}
-	buf_init(&b, IMAP_TRACE_MAX + 64);
-	buf_add(&b, p, IMAP_TRACE_MAX);
-	buf_printf(&b, " ... [%zu bytes]", len);
-	log_proto("imap", dir, b.data, b.len);
-	buf_fini(&b);
 }
 
 /* Keep a number from a response code ("[UIDNEXT 5]"). */
@@ -343,7 +321,7 @@ imap_conn_read(struct imap_conn *c, struct error *err)
 	if (imap_conn_frame(c, &len, err) == -1)
 		return imap_conn_fail(c, err);
 	c->used = len;
-	imap_conn_trace('<', c->in.data + c->off, len);
+	log_proto("imap", '<', c->in.data + c->off, len);
 	if (imap_conn_parse(c, len, err) == -1)
 		return imap_conn_fail(c, err);
 	imap_conn_note(c, &c->resp);

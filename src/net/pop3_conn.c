@@ -32,7 +32,6 @@
 #include "util/xmalloc.h"
 
 #define POP3_READ_CHUNK		(64 * 1024)
-#define POP3_TRACE_MAX		2048
 #define POP3_TEXT_MAX		300
 /* Bytes of one reply that count as progress. */
 #define POP3_PROGRESS_BYTES	(1024 * 1024)
@@ -95,27 +94,6 @@ pop3_conn_progress(struct pop3_conn *c)
 	c->rx = 0;
 }
 
-/* Trace one line, shortened if long. */
-static void
-pop3_conn_trace(char dir, const char *p, size_t len)
-{
-	struct buf	 b;
-
-	if (!log_enabled(LOG_TRACE, "pop3"))
-		return;
-	while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r'))
-		len--;
-	if (len <= POP3_TRACE_MAX) {
-		log_proto("pop3", dir, p, len);
-		return;
-	}
-	buf_init(&b, POP3_TRACE_MAX + 64);
-	buf_add(&b, p, POP3_TRACE_MAX);
-	buf_printf(&b, " ... [%zu bytes]", len);
-	log_proto("pop3", dir, b.data, b.len);
-	buf_fini(&b);
-}
-
 /*
  * The trace form of a command: "PASS x" keeps the verb, "APOP user x"
  * the user, "AUTH MECH x" the mechanism.
@@ -158,11 +136,11 @@ pop3_conn_write(struct pop3_conn *c, const char *line, size_t len,
 		return error_set(err, ERR_NET, ERR_SCOPE_ACCOUNT,
 		    "%s: connection already failed", c->host);
 	if (trace != NULL)
-		pop3_conn_trace('>', trace, strlen(trace));
+		log_proto("pop3", '>', trace, strlen(trace));
 	else if (log_enabled(LOG_TRACE, "pop3")) {
 		buf_init(&t, 0);
 		pop3_redact(line, len, &t);
-		pop3_conn_trace('>', buf_str(&t), t.len);
+		log_proto("pop3", '>', buf_str(&t), t.len);
 		buf_fini(&t);
 	}
 	if (stream_write_all(c->s, line, len, err) == -1)
@@ -307,14 +285,14 @@ pop3_conn_trace_event(struct pop3_conn *c, const struct pop3_event *ev)
 		return;
 	if (ev->type == POP3_EV_DATA) {
 		if (c->fl[0].expect == POP3_EXPECT_LINES)
-			pop3_conn_trace('<', ev->text.p, ev->text.len);
+			log_proto("pop3", '<', ev->text.p, ev->text.len);
 		return;
 	}
-	buf_init(&b, POP3_TRACE_MAX + 64);
+	buf_init(&b, LOG_PROTO_MAX + 64);
 	if (ev->type == POP3_EV_END) {
 		if (c->fl[0].expect == POP3_EXPECT_BLOB)
 			buf_printf(&b, "(%zu bytes of message data)", c->blob);
-		pop3_conn_trace('<', b.data, b.len);
+		log_proto("pop3", '<', b.data, b.len);
 		buf_reset(&b);
 		buf_addc(&b, '.');
 	} else {
@@ -324,10 +302,10 @@ pop3_conn_trace_event(struct pop3_conn *c, const struct pop3_event *ev)
 			    ev->code.p);
 		if (ev->text.len > 0)
 			buf_addc(&b, ' ');
-		buf_add(&b, ev->text.p, ev->text.len > POP3_TRACE_MAX ?
-		    POP3_TRACE_MAX : ev->text.len);
+		buf_add(&b, ev->text.p, ev->text.len > LOG_PROTO_MAX ?
+		    LOG_PROTO_MAX : ev->text.len);
 	}
-	pop3_conn_trace('<', b.data, b.len);
+	log_proto("pop3", '<', b.data, b.len);
 	buf_fini(&b);
 }
 

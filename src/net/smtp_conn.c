@@ -30,7 +30,6 @@
 #include "util/xmalloc.h"
 
 #define SMTP_READ_CHUNK		(16 * 1024)
-#define SMTP_TRACE_MAX		2048
 
 /* Milliseconds on a monotonic clock. */
 int64_t
@@ -79,27 +78,6 @@ smtp_conn_fail(struct smtp_conn *c, struct error *err)
 	return -1;
 }
 
-/* Trace one line, shortened if long. */
-static void
-smtp_conn_trace(char dir, const char *p, size_t len)
-{
-	struct buf	 b;
-
-	if (!log_enabled(LOG_TRACE, "smtp"))
-		return;
-	while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r'))
-		len--;
-	if (len <= SMTP_TRACE_MAX) {
-		log_proto("smtp", dir, p, len);
-		return;
-	}
-	buf_init(&b, SMTP_TRACE_MAX + 64);
-	buf_add(&b, p, SMTP_TRACE_MAX);
-	buf_printf(&b, " ... [%zu bytes]", len);
-	log_proto("smtp", dir, b.data, b.len);
-	buf_fini(&b);
-}
-
 /* The trace form of a command: "AUTH MECH x" keeps the mechanism. */
 void
 smtp_redact(const char *line, size_t len, struct buf *out)
@@ -138,7 +116,7 @@ smtp_conn_trace_cmds(const char *p, size_t len)
 		n = nl != NULL ? (size_t)(nl - p) + 1 : len;
 		buf_reset(&t);
 		smtp_redact(p, n, &t);
-		smtp_conn_trace('>', t.data != NULL ? t.data : "", t.len);
+		log_proto("smtp", '>', t.data != NULL ? t.data : "", t.len);
 		p += n;
 		len -= n;
 	}
@@ -205,7 +183,7 @@ smtp_conn_respond(struct smtp_conn *c, const char *resp, struct error *err)
 	buf_reserve(&b, strlen(resp) + 3);	/* never regrown: wiped once */
 	buf_adds(&b, resp);
 	buf_adds(&b, "\r\n");
-	smtp_conn_trace('>', strcmp(resp, "*") == 0 ? "*" : "<redacted>",
+	log_proto("smtp", '>', strcmp(resp, "*") == 0 ? "*" : "<redacted>",
 	    strcmp(resp, "*") == 0 ? 1 : 10);
 	rc = smtp_conn_write(c, b.data, b.len, err);
 	buf_fini_secret(&b);
@@ -267,11 +245,11 @@ smtp_conn_trace_reply(const struct smtp_reply *r)
 
 	if (!log_enabled(LOG_TRACE, "smtp"))
 		return;
-	buf_init(&b, SMTP_TRACE_MAX + 64);
+	buf_init(&b, LOG_PROTO_MAX + 64);
 	while (smtp_reply_line(r, &pos, &p, &len)) {
 		buf_reset(&b);
 		buf_printf(&b, "%d%c", r->code, ++i < r->nlines ? '-' : ' ');
-		buf_add(&b, p, len > SMTP_TRACE_MAX ? SMTP_TRACE_MAX : len);
+		buf_add(&b, p, len > LOG_PROTO_MAX ? LOG_PROTO_MAX : len);
 		log_proto("smtp", '<', b.data, b.len);
 	}
 	buf_fini(&b);

@@ -196,21 +196,28 @@ log_msg(enum log_level level, const char *area, const char *fmt, ...)
 	buf_fini(&b);
 }
 
-/* Write one protocol line with control bytes escaped. */
+/*
+ * Write one protocol line with control bytes escaped, its line end
+ * dropped, and only its first LOG_PROTO_MAX bytes when longer.
+ */
 void
 log_proto(const char *area, char dir, const char *line, size_t len)
 {
 	struct buf	b;
+	size_t		full;
 
 	if (!log_enabled(LOG_TRACE, area))
 		return;
 	/* The line's own CRLF is not worth showing. */
-	if (len > 0 && line[len - 1] == '\n')
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
-	if (len > 0 && line[len - 1] == '\r')
-		len--;
-	buf_init(&b, 4096);
+	full = len;
+	if (len > LOG_PROTO_MAX)
+		len = LOG_PROTO_MAX;
+	buf_init(&b, 4 * LOG_PROTO_MAX + 64);
 	log_escape(&b, line, len);
+	if (full > len)
+		buf_printf(&b, " ... [%zu bytes]", full);
 	pthread_mutex_lock(&log_state.lock);
 	if (log_state.f != NULL) {
 		log_stamp(log_state.f, LOG_TRACE, area);

@@ -36,8 +36,11 @@ void	 log_msg(enum log_level, const char *area, const char *, ...)
 
 /*
  * One protocol line, dir '<' (received) or '>' (sent).  Control bytes are
- * escaped; the caller has already replaced any credential with "<redacted>".
+ * escaped, the line end dropped, a line past LOG_PROTO_MAX bytes cut
+ * ("... [N bytes]"); the caller has already replaced any credential with
+ * "<redacted>".
  */
+#define LOG_PROTO_MAX	2048
 void	 log_proto(const char *area, char dir, const char *line, size_t len);
 
 #define log_error(area, ...)	log_msg(LOG_ERROR, area, __VA_ARGS__)

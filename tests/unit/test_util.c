@@ -83,12 +83,14 @@ END_TEST
 
 START_TEST(test_log_levels_and_escapes)
 {
-	char		 path[] = "/tmp/petrel-log-XXXXXX", line[512];
+	char		 path[] = "/tmp/petrel-log-XXXXXX", line[8192];
 	enum log_level	 level;
 	char		*areas;
 	FILE		*f;
 	int		 fd, n = 0;
-	bool		 saw_escaped = false, saw_debug = false;
+	bool		 saw_escaped = false, saw_debug = false, saw_cut = false;
+	char		 longline[3000];
+	const char	*p;
 
 	ck_assert_int_eq(log_parse_spec("trace,imap", &level, &areas), 0);
 	ck_assert_int_eq(level, LOG_TRACE);
@@ -109,6 +111,9 @@ START_TEST(test_log_levels_and_escapes)
 	ck_assert(log_enabled(LOG_ERROR, "tls"));
 	log_proto("imap", '<', "* OK \x1b[31mred\r\n", 15);
 	log_proto("tls", '<', "hidden", 6);
+	/* A long line: its first LOG_PROTO_MAX bytes and its length. */
+	memset(longline, 'x', sizeof longline);
+	log_proto("imap", '>', longline, sizeof longline);
 	log_debug("imap", "debug %d", 1);
 	log_error("imap", "server said %s", "\x1b]0;owned\x07");
 	log_close();
@@ -122,10 +127,16 @@ START_TEST(test_log_levels_and_escapes)
 			saw_escaped = true;
 		if (strstr(line, "debug 1") != NULL)
 			saw_debug = true;
+		if ((p = strstr(line, "> x")) != NULL) {
+			saw_cut = true;
+			ck_assert_uint_eq(strspn(p + 2, "x"), LOG_PROTO_MAX);
+			ck_assert_ptr_nonnull(strstr(line, " ... [3000 bytes]"));
+		}
 	}
 	fclose(f);
 	unlink(path);
-	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(n, 4);
+	ck_assert(saw_cut);
 	ck_assert(saw_escaped);
 	ck_assert(saw_debug);
 }
